@@ -1,0 +1,259 @@
+/**
+ * The app: `createHandler(deps)` returns a `(Request) => Promise<Response>`
+ * that routes, then runs the five pipeline stages in plain sight:
+ * resolveAuth → mergeCapabilities → translate → forward → streamBack.
+ * `Deno.serve` and the tests call the same handler.
+ *
+ * @module
+ */
+import type { CredentialSource } from "./auth/credentials.ts";
+import { authPathCandidates, codexHomeDir } from "./auth/discover_auth_path.ts";
+import { FileCredentialSource } from "./auth/file_credential_source.ts";
+import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
+import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts";
+import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
+import { openAIErrorBody } from "./dialects/openai_error.ts";
+import { ProxyError } from "./errors.ts";
+import { readJsonBody } from "./http/read_json_body.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { CatalogService } from "./models/catalog_service.ts";
+import { routeModel } from "./models/route_model.ts";
+import { forward } from "./pipeline/forward.ts";
+import { mergeCapabilities, takeCapabilityOverride } from "./pipeline/merge_capabilities.ts";
+import { resolveAuth } from "./pipeline/resolve_auth.ts";
+import { streamBack } from "./pipeline/stream_back.ts";
+import { translate } from "./pipeline/translate.ts";
+import type { HostInfo } from "./upstream/headers.ts";
+import { VERSION } from "./version.ts";
+
+/** Dependencies of the app; everything has a real default. */
+export interface AppDeps {
+  config: ResolvedConfig;
+  fetch?: typeof fetch;
+  /** Epoch milliseconds. */
+  now?: () => number;
+  newId?: () => string;
+  env?: Readonly<Record<string, string | undefined>>;
+  platform?: string;
+  logger?: Logger;
+  /** Replaces the auth.json-based credential sources (by backend name). */
+  credentialSources?: ReadonlyMap<string, CredentialSource>;
+}
+
+/** A request handler. */
+export type Handler = (request: Request) => Promise<Response>;
+
+/** Shared, long-lived services of one app instance (never module globals). */
+interface Services {
+  config: ResolvedConfig;
+  fetch: typeof fetch;
+  now: () => number;
+  newId: () => string;
+  logger: Logger;
+  host: HostInfo;
+  credentials: ReadonlyMap<string, CredentialSource>;
+  catalogs: ReadonlyMap<string, CatalogService>;
+  startedAt: number;
+}
+
+/** Builds the app's services and returns its handler. */
+export function createHandler(deps: AppDeps): Handler {
+  const services = createServices(deps);
+  return (request) => handle(request, services);
+}
+
+function createServices(deps: AppDeps): Services {
+  const { config } = deps;
+  const env = deps.env ?? {};
+  const platform = deps.platform ?? Deno.build.os;
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const logger = deps.logger ?? createLogger(config.log_level);
+  const host: HostInfo = { os: platform, arch: Deno.build.arch };
+  const codexHome = codexHomeDir(env, platform);
+  const credentials = new Map<string, CredentialSource>(deps.credentialSources ?? []);
+  const catalogs = new Map<string, CatalogService>();
+  for (const backend of Object.values(config.backends)) {
+    if (!credentials.has(backend.name)) {
+      credentials.set(backend.name, defaultCredentialSource(backend, env, platform));
+    }
+    catalogs.set(
+      backend.name,
+      new CatalogService(backend, {
+        fetch: fetchFn,
+        now,
+        credentials: credentials.get(backend.name)!,
+        codexHome,
+        host,
+        logger,
+        newId,
+      }),
+    );
+  }
+  return {
+    config,
+    fetch: fetchFn,
+    now,
+    newId,
+    logger,
+    host,
+    credentials,
+    catalogs,
+    startedAt: now(),
+  };
+}
+
+function defaultCredentialSource(
+  backend: ResolvedBackend,
+  env: Readonly<Record<string, string | undefined>>,
+  platform: string,
+): CredentialSource {
+  const candidates = authPathCandidates({ configPath: backend.auth_path, env, platform });
+  return new FileCredentialSource({ candidates });
+}
+
+const FRONTENDS: Record<string, Frontend> = {
+  "/v1/chat/completions": chatCompletionsFrontend,
+};
+
+async function handle(request: Request, services: Services): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const requestId = services.newId();
+  try {
+    if (path === "/health") {
+      requireMethod(request, "GET");
+      return Response.json(health(services));
+    }
+    const frontend = FRONTENDS[path] ?? FRONTENDS[path.replace(/^\/v1/, "/v1")];
+    if (frontend) {
+      requireMethod(request, "POST");
+      return await handleCompletion(request, frontend, services, requestId);
+    }
+    throw new ProxyError(404, `No route for ${request.method} ${url.pathname}`, {
+      code: "not_found",
+    });
+  } catch (err) {
+    return errorResponse(err, openAIErrorBody, services, requestId);
+  }
+}
+
+async function handleCompletion(
+  request: Request,
+  frontend: Frontend,
+  services: Services,
+  requestId: string,
+): Promise<Response> {
+  const { config, logger } = services;
+  try {
+    const body = await readJsonBody(request, config.server.body_limit_mb * 1048576);
+    const override = takeCapabilityOverride(body, request.headers);
+    const parsed = frontend.parse(body, request.headers);
+    if (override) parsed.capability_override = override;
+    if (parsed.dropped.length > 0) {
+      logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
+    }
+    const route = routeModel(parsed.model, config);
+    const backend = route.backend;
+
+    // 1. resolveAuth
+    const { source, credentials } = await resolveAuth(
+      backend,
+      services.credentials,
+      request.signal,
+    );
+    // 2. mergeCapabilities
+    const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities, override);
+    // 3. translate
+    const catalog = services.catalogs.get(backend.name)!;
+    const upstreamRequest = translate(parsed, {
+      capabilities,
+      slug: route.slug,
+      effort: route.effort,
+      baseInstructions: await catalog.baseInstructions(route.slug),
+      codexTools: [],
+      environmentContext: backend.extra.codex.environment_context,
+      requestId,
+    });
+    // 4. forward
+    const timeoutMs = backend.timeout * 1000;
+    const answer = await forward(upstreamRequest, {
+      backend,
+      credentials: source,
+      initial: credentials,
+      fetch: services.fetch,
+      signal: request.signal,
+      host: services.host,
+      logger,
+    });
+    // 5. streamBack
+    const context: ResponseContext = {
+      model: parsed.model,
+      requestId,
+      created: Math.floor(services.now() / 1000),
+      capabilities,
+      request: parsed,
+      upstreamBody: upstreamRequest.body,
+      toolNameFromUpstream: (name) => name,
+      reasoningField: backend.extra.codex.reasoning_field,
+    };
+    return await streamBack(answer.response.body!, {
+      frontend,
+      context,
+      stream: parsed.stream,
+      idleTimeoutMs: timeoutMs,
+      logger,
+      headers: { "x-request-id": requestId },
+    });
+  } catch (err) {
+    return errorResponse(err, frontend.errorBody, services, requestId);
+  }
+}
+
+function requireMethod(request: Request, method: string): void {
+  if (request.method !== method) {
+    throw new ProxyError(405, `Method ${request.method} is not allowed here; use ${method}`, {
+      code: "method_not_allowed",
+      headers: { allow: method },
+    });
+  }
+}
+
+function health(services: Services): Record<string, unknown> {
+  return {
+    status: "ok",
+    version: VERSION,
+    uptime_seconds: Math.round((services.now() - services.startedAt) / 1000),
+    backends: Object.fromEntries(
+      Object.values(services.config.backends).map((b) => [b.name, {
+        type: b.type,
+        default_capabilities: mergeCapabilities(b.extra.codex.default_capabilities),
+      }]),
+    ),
+  };
+}
+
+function errorResponse(
+  err: unknown,
+  render: (error: ProxyError, requestId: string) => unknown,
+  services: Services,
+  requestId: string,
+): Response {
+  const error = err instanceof ProxyError
+    ? err
+    : new ProxyError(500, "Internal error in codexgate", {
+      code: "internal_error",
+      cause: err,
+    });
+  if (!(err instanceof ProxyError)) {
+    services.logger.error("unhandled error", {
+      requestId,
+      error: (err as Error)?.stack ?? String(err),
+    });
+  }
+  return Response.json(render(error, requestId), {
+    status: error.status,
+    headers: { ...error.headers, "x-request-id": requestId },
+  });
+}

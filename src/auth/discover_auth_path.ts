@@ -1,0 +1,55 @@
+/**
+ * Where auth.json lives: a pure function of config, env and platform, so it
+ * can be tested for Windows on Linux.
+ *
+ * @module
+ */
+import { posix, win32 } from "node:path";
+
+/** Inputs of {@link authPathCandidates}. */
+export interface AuthPathInputs {
+  /** `backends.<name>.auth_path`, beats everything. */
+  configPath?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: string;
+}
+
+/** A candidate path and why it is tried. */
+export interface AuthPathCandidate {
+  path: string;
+  from: "config auth_path" | "OPENAI_CODEX_PATH" | "CODEX_HOME" | "home directory";
+}
+
+/**
+ * The auth.json paths to try, first hit wins: config `auth_path` >
+ * `OPENAI_CODEX_PATH` (a directory or the file itself) > `CODEX_HOME` >
+ * `~/.codex/auth.json` (home from `HOME`, or `USERPROFILE` on Windows).
+ */
+export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] {
+  const path = inputs.platform === "windows" || inputs.platform === "win32" ? win32 : posix;
+  const out: AuthPathCandidate[] = [];
+  const asFile = (p: string) => (/\.json$/i.test(p) ? p : path.join(p, "auth.json"));
+  const env = (k: string) => {
+    const v = inputs.env[k];
+    return v === undefined || v.trim() === "" ? undefined : v;
+  };
+  if (inputs.configPath) out.push({ path: asFile(inputs.configPath), from: "config auth_path" });
+  const codexPath = env("OPENAI_CODEX_PATH");
+  if (codexPath) out.push({ path: asFile(codexPath), from: "OPENAI_CODEX_PATH" });
+  const codexHome = env("CODEX_HOME");
+  if (codexHome) out.push({ path: path.join(codexHome, "auth.json"), from: "CODEX_HOME" });
+  const home = path === win32 ? env("USERPROFILE") ?? env("HOME") : env("HOME");
+  if (home) out.push({ path: path.join(home, ".codex", "auth.json"), from: "home directory" });
+  return out;
+}
+
+/** The Codex home directory (for models_cache.json and config.toml). */
+export function codexHomeDir(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: string,
+): string | undefined {
+  const path = platform === "windows" || platform === "win32" ? win32 : posix;
+  if (env.CODEX_HOME) return env.CODEX_HOME;
+  const home = path === win32 ? env.USERPROFILE ?? env.HOME : env.HOME;
+  return home ? path.join(home, ".codex") : undefined;
+}

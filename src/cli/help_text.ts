@@ -1,0 +1,45 @@
+/**
+ * The `--help` text.
+ *
+ * @module
+ */
+
+/** Usage, flags, env vars and an example. */
+export function helpText(version: string): string {
+  return `codexgate ${version}
+Use your ChatGPT plan from any OpenAI- or Anthropic-compatible client, through the
+OpenAI Codex backend, with the tokens \`codex login\` leaves in ~/.codex/auth.json.
+
+Usage:
+  codexgate [flags]              start the proxy
+  codexgate init [--force]       write a commented config.yaml here
+  codexgate auth status          show where the sign-in is and when it expires
+  codexgate doctor               check sign-in, backend, token endpoint and config
+
+Flags:
+  -p, --port <n>                 port to listen on (default 8000)
+      --host <addr>              address to bind (default 127.0.0.1)
+  -c, --config <file>            config file (default ./config.yaml if present,
+                                 else embedded defaults)
+      --log-level <level>        debug, info, warn or error (default info)
+      --allow-unauthenticated    allow a non-loopback --host without server.api_key
+  -h, --help                     show this help
+  -V, --version                  print the version
+
+Environment:
+  OPENAI_CODEX_PATH              directory holding auth.json (or the file itself)
+  CODEX_HOME                     the Codex CLI's home (auth.json, models_cache.json)
+  OPENAI_API_BASE_URL            Codex backend base URL
+  CODEX_REFRESH_TOKEN_URL_OVERRIDE   OAuth token endpoint
+Precedence: flag > environment > config file > default.
+
+Endpoints:
+  POST /v1/chat/completions   POST /v1/responses   POST /v1/messages
+  GET  /v1/models             GET  /health         GET  /status
+
+Example:
+  codexgate --port 8000
+  curl http://127.0.0.1:8000/v1/chat/completions -H 'content-type: application/json' \\
+    -d '{"model":"gpt-5.4","messages":[{"role":"user","content":"Hello"}]}'
+`;
+}

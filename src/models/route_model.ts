@@ -1,0 +1,62 @@
+/**
+ * Model name → backend + upstream slug (+ effort from a suffix).
+ *
+ * @module
+ */
+import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
+import { ProxyError } from "../errors.ts";
+
+/** Where a requested model goes. */
+export interface ModelRoute {
+  backend: ResolvedBackend;
+  slug: string;
+  /** Effort from a suffix such as `-high`. */
+  effort?: string;
+}
+
+/** Effort levels the backend knows, recognised as model-name suffixes. */
+export const EFFORT_LEVELS = ["none", "minimal", "low", "medium", "high", "xhigh"] as const;
+
+const EFFORT_SUFFIX = new RegExp(`^(.+)-(${EFFORT_LEVELS.join("|")})$`);
+
+/**
+ * Routes a model name: config `aliases` first, then `openai-codex:<slug>` (the
+ * first backend of that type), `<backend>:<slug>`, or a bare slug (the
+ * default backend); an effort suffix is split off.
+ *
+ * @throws {ProxyError} 404 for an unknown backend prefix.
+ */
+export function routeModel(name: string, config: ResolvedConfig): ModelRoute {
+  const aliased = resolveAlias(name, config.aliases);
+  let backend = config.backends[config.default_backend];
+  let slug = aliased;
+  const colon = aliased.indexOf(":");
+  if (colon > 0) {
+    const prefix = aliased.slice(0, colon);
+    slug = aliased.slice(colon + 1);
+    const named = config.backends[prefix] ??
+      Object.values(config.backends).find((b) => b.type === prefix);
+    if (!named) {
+      throw new ProxyError(
+        404,
+        `The model \`${name}\` names an unknown backend \`${prefix}\`; configured backends: ${
+          Object.keys(config.backends).join(", ")
+        } (or the type prefix openai-codex).`,
+        { code: "model_not_found", param: "model" },
+      );
+    }
+    backend = named;
+  }
+  const aliasedSlug = resolveAlias(slug, config.aliases);
+  if (aliasedSlug !== slug && !aliasedSlug.includes(":")) slug = aliasedSlug;
+  const match = EFFORT_SUFFIX.exec(slug);
+  if (match) return { backend, slug: match[1], effort: match[2] };
+  return { backend, slug };
+}
+
+function resolveAlias(name: string, aliases: Readonly<Record<string, string>>): string {
+  let current = name;
+  // Aliases may chain; a loop is cut after a few hops.
+  for (let i = 0; i < 5 && Object.hasOwn(aliases, current); i++) current = aliases[current];
+  return current;
+}

@@ -1,0 +1,98 @@
+/**
+ * Stage 2 of 5: built-in defaults ← backend defaults ← per-request override,
+ * into one frozen capability set that later stages read (spec §9).
+ *
+ * @module
+ */
+import {
+  type Capabilities,
+  CAPABILITY_VALUES,
+  ENTHUSIAST_MODE,
+  type PartialCapabilities,
+  partialCapabilitiesSchema,
+} from "../config/capabilities.ts";
+import { badRequest } from "../errors.ts";
+
+/**
+ * Merges capabilities. `codex_passthrough` follows `protocol` (true for
+ * `openai-responses`) unless some layer sets it explicitly.
+ */
+export function mergeCapabilities(
+  backendDefaults: PartialCapabilities,
+  override: PartialCapabilities = {},
+): Readonly<Capabilities> {
+  const merged: Capabilities = { ...ENTHUSIAST_MODE, ...backendDefaults, ...override };
+  const passthroughSet = backendDefaults.codex_passthrough !== undefined ||
+    override.codex_passthrough !== undefined;
+  if (!passthroughSet) merged.codex_passthrough = merged.protocol === "openai-responses";
+  return Object.freeze(merged);
+}
+
+/**
+ * Reads the per-request override from its three places, later wins:
+ * `extra_body.codex_capabilities`, top-level `codex_capabilities`, header
+ * `x-codex-capabilities` (JSON). Removes them from `body` so they never reach
+ * upstream.
+ *
+ * @throws {ProxyError} 400 naming the bad key and its allowed values.
+ */
+export function takeCapabilityOverride(
+  body: Record<string, unknown>,
+  headers: Headers,
+): PartialCapabilities | undefined {
+  const layers: [string, unknown][] = [];
+  const extra = body.extra_body;
+  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
+    const nested = (extra as Record<string, unknown>).codex_capabilities;
+    if (nested !== undefined) layers.push(["extra_body.codex_capabilities", nested]);
+    delete (extra as Record<string, unknown>).codex_capabilities;
+    if (Object.keys(extra).length === 0) delete body.extra_body;
+  }
+  if (body.codex_capabilities !== undefined) {
+    layers.push(["codex_capabilities", body.codex_capabilities]);
+  }
+  delete body.codex_capabilities;
+  const header = headers.get("x-codex-capabilities");
+  if (header !== null) {
+    try {
+      layers.push(["x-codex-capabilities", JSON.parse(header)]);
+    } catch {
+      throw badRequest("x-codex-capabilities: expected a JSON object", {
+        param: "x-codex-capabilities",
+        code: "invalid_capabilities",
+      });
+    }
+  }
+  if (layers.length === 0) return undefined;
+  let result: PartialCapabilities = {};
+  for (const [where, value] of layers) result = { ...result, ...validateOverride(where, value) };
+  return result;
+}
+
+/** Validates one override layer. */
+export function validateOverride(where: string, value: unknown): PartialCapabilities {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest(`${where}: expected an object of capability keys`, {
+      param: where,
+      code: "invalid_capabilities",
+    });
+  }
+  const allowed = CAPABILITY_VALUES as Record<string, readonly unknown[]>;
+  for (const [key, v] of Object.entries(value)) {
+    if (!(key in allowed)) {
+      throw badRequest(
+        `${where}.${key}: unknown capability; known keys are ${Object.keys(allowed).join(", ")}`,
+        { param: `${where}.${key}`, code: "invalid_capabilities" },
+      );
+    }
+    if (!allowed[key].includes(v)) {
+      throw badRequest(
+        `${where}.${key}: expected one of ${allowed[key].map(String).join(", ")}, got ${
+          JSON.stringify(v)
+        }`,
+        { param: `${where}.${key}`, code: "invalid_capabilities" },
+      );
+    }
+  }
+  return partialCapabilitiesSchema.parse(value);
+}

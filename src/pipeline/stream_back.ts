@@ -1,0 +1,268 @@
+/**
+ * Stage 5 of 5: the backend's event stream → the client's answer, streaming
+ * or aggregated. Waits for the first event before committing to 200, so a
+ * failure that comes first still gets a real HTTP status; after that, a
+ * failure is one in-band error event and a clean close.
+ *
+ * @module
+ */
+import type { AccumulatedResponse } from "../core/response_accumulator.ts";
+import { ResponseAccumulator } from "../core/response_accumulator.ts";
+import type { Frontend, ResponseContext } from "../dialects/frontend.ts";
+import { ProxyError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { type SseFrame, SseParser } from "../sse/sse_parse_stream.ts";
+import { TERMINAL_EVENTS, type UpstreamEvent } from "../upstream/events.ts";
+import { mapUpstreamEventError } from "../upstream/map_upstream_error.ts";
+
+/** Options of {@link streamBack}. */
+export interface StreamBackOptions {
+  frontend: Frontend;
+  context: ResponseContext;
+  stream: boolean;
+  /** Milliseconds allowed between upstream reads (and before the first event). */
+  idleTimeoutMs: number;
+  logger: Logger;
+  /** Extra response headers (quota, request id). */
+  headers?: Record<string, string>;
+  /** Called once when the answer ends, with what was accumulated. */
+  onFinish?: (result: AccumulatedResponse, error?: ProxyError) => void;
+  /** Called once when the first event arrives (time to first byte). */
+  onFirstEvent?: () => void;
+}
+
+/** Reads upstream events in batches: one batch per upstream read. */
+class UpstreamEventReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  readonly #parser: SseParser;
+  readonly #idleMs: number;
+  #batch: { event: UpstreamEvent; raw: string }[] = [];
+  #done = false;
+  #logger: Logger;
+
+  constructor(body: ReadableStream<Uint8Array>, idleMs: number, logger: Logger) {
+    this.#reader = body.getReader();
+    this.#idleMs = idleMs;
+    this.#logger = logger;
+    this.#parser = new SseParser((frame) => this.#onFrame(frame));
+  }
+
+  #onFrame(frame: SseFrame): void {
+    if (frame.data === "[DONE]") return;
+    try {
+      const event = JSON.parse(frame.data) as UpstreamEvent;
+      if (!event || typeof event !== "object") return;
+      if (typeof event.type !== "string" && frame.event) event.type = frame.event;
+      if (typeof event.type !== "string") return;
+      this.#batch.push({ event, raw: frame.data });
+    } catch {
+      this.#logger.warn("skipped a malformed upstream event", { bytes: frame.data.length });
+    }
+  }
+
+  /** The next batch of events, or undefined at the end of the stream. */
+  async next(): Promise<{ event: UpstreamEvent; raw: string }[] | undefined> {
+    while (!this.#done) {
+      const { value, done } = await this.#readWithTimeout();
+      if (done) {
+        this.#done = true;
+        this.#parser.feed(this.#decoder.decode());
+        this.#parser.end();
+      } else {
+        this.#parser.feed(this.#decoder.decode(value, { stream: true }));
+      }
+      if (this.#batch.length > 0) {
+        const batch = this.#batch;
+        this.#batch = [];
+        return batch;
+      }
+    }
+    return undefined;
+  }
+
+  async #readWithTimeout(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ProxyError(504, `The Codex backend sent nothing for ${this.#idleMs / 1000} s`, {
+              code: "upstream_timeout",
+              type: "timeout_error",
+            }),
+          ),
+        this.#idleMs,
+      );
+    });
+    try {
+      return await Promise.race([this.#reader.read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops reading and releases the upstream connection. */
+  cancel(reason?: unknown): void {
+    this.#done = true;
+    this.#reader.cancel(reason).catch(() => {});
+  }
+}
+
+/**
+ * Builds the client's Response from the upstream answer body.
+ *
+ * @throws {ProxyError} when the backend fails before its first output event.
+ */
+export async function streamBack(
+  upstream: ReadableStream<Uint8Array>,
+  options: StreamBackOptions,
+): Promise<Response> {
+  const { frontend, context, logger } = options;
+  const reader = new UpstreamEventReader(upstream, options.idleTimeoutMs, logger);
+  const accumulator = new ResponseAccumulator();
+  let finished = false;
+  const finish = (error?: ProxyError) => {
+    if (finished) return;
+    finished = true;
+    options.onFinish?.(accumulator.result(), error);
+  };
+
+  // Peek: the first batch decides between a real HTTP error and a 200.
+  let first: { event: UpstreamEvent; raw: string }[] | undefined;
+  try {
+    first = await reader.next();
+  } catch (err) {
+    reader.cancel();
+    throw err;
+  }
+  options.onFirstEvent?.();
+  if (first === undefined) {
+    throw new ProxyError(502, "The Codex backend closed the stream without sending an event", {
+      code: "upstream_empty_stream",
+      type: "upstream_error",
+    });
+  }
+  const firstFailure = first.find((e) =>
+    e.event.type === "error" || e.event.type === "response.failed"
+  );
+  if (firstFailure && !first.some((e) => isOutputEvent(e.event))) {
+    reader.cancel();
+    throw mapUpstreamEventError(firstFailure.event);
+  }
+
+  if (!options.stream) {
+    try {
+      let batch: typeof first | undefined = first;
+      while (batch) {
+        for (const { event } of batch) accumulator.push(event);
+        if (accumulator.finished) break;
+        batch = await reader.next();
+      }
+    } finally {
+      reader.cancel();
+    }
+    const result = accumulator.result();
+    if (!accumulator.finished) {
+      const error = new ProxyError(
+        502,
+        "The Codex backend stream ended before the response completed",
+        {
+          code: "upstream_stream_cut",
+          type: "upstream_error",
+        },
+      );
+      finish(error);
+      throw error;
+    }
+    if (result.outcome === "failed" && result.failure) {
+      const error = mapUpstreamEventError(result.failure);
+      finish(error);
+      throw error;
+    }
+    finish();
+    return Response.json(frontend.render(result, context), { headers: options.headers });
+  }
+
+  const mapper = frontend.streamMapper(context);
+  const encoder = new TextEncoder();
+  let pending: typeof first | undefined = first;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        // Loop until something is written: a pull that enqueues nothing is not called again.
+        for (;;) {
+          const batch = pending ?? await reader.next();
+          pending = undefined;
+          if (batch === undefined) {
+            const out = accumulator.finished ? mapper.end() : frontend.streamError(
+              new ProxyError(502, "The Codex backend stream ended before the response completed", {
+                code: "upstream_stream_cut",
+                type: "upstream_error",
+              }),
+              context.requestId,
+            );
+            if (out) controller.enqueue(encoder.encode(out));
+            finish();
+            controller.close();
+            return;
+          }
+          let out = "";
+          for (const { event, raw } of batch) {
+            accumulator.push(event);
+            out += mapper.map(event, raw);
+            if (TERMINAL_EVENTS.has(event.type)) break;
+          }
+          if (accumulator.finished) {
+            out += mapper.end();
+            reader.cancel();
+            if (out) controller.enqueue(encoder.encode(out));
+            finish();
+            controller.close();
+            return;
+          }
+          if (out) {
+            controller.enqueue(encoder.encode(out));
+            return;
+          }
+        }
+      } catch (err) {
+        const error = err instanceof ProxyError ? err : new ProxyError(
+          502,
+          `Reading the Codex backend stream failed: ${(err as Error).message}`,
+          {
+            code: "upstream_stream_error",
+            type: "upstream_error",
+          },
+        );
+        logger.warn("upstream stream failed after the first byte", { error: error.message });
+        reader.cancel();
+        controller.enqueue(encoder.encode(frontend.streamError(error, context.requestId)));
+        finish(error);
+        controller.close();
+      }
+    },
+    cancel(reason) {
+      // The client went away: stop reading, which closes the upstream connection.
+      reader.cancel(reason);
+      finish(
+        new ProxyError(499, "The client closed the stream", { code: "client_closed_request" }),
+      );
+    },
+  }, { highWaterMark: 0 });
+
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+      ...options.headers,
+    },
+  });
+}
+
+function isOutputEvent(event: UpstreamEvent): boolean {
+  return event.type.startsWith("response.output") ||
+    event.type.startsWith("response.content_part") ||
+    event.type.startsWith("response.function_call") || event.type.startsWith("response.reasoning");
+}

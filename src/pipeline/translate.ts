@@ -1,0 +1,148 @@
+/**
+ * Stage 3 of 5: codexgate's request model + the effective capabilities → the
+ * exact body the Codex backend accepts (spec §4). Pure: no I/O.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { Capabilities } from "../config/capabilities.ts";
+import type { EnvironmentContext } from "../config/schema.ts";
+import type {
+  CanonicalRequest,
+  InputItem,
+  MessageItem,
+  ToolDefinition,
+} from "../core/request_model.ts";
+import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
+
+/** What `translate` needs besides the request. */
+export interface TranslateContext {
+  capabilities: Readonly<Capabilities>;
+  /** Upstream model slug, after routing. */
+  slug: string;
+  /** Effort implied by the model name (`gpt-5.4-high`), used when the client set none. */
+  effort?: string;
+  /** The model's default Codex instructions (catalog, cache or our fallback). */
+  baseInstructions: string;
+  /** The Codex agent's standard tools, for `tool_schema_mode` other than custom_only. */
+  codexTools: readonly ToolDefinition[];
+  environmentContext: EnvironmentContext;
+  /** Fresh id for `x-client-request-id`. */
+  requestId: string;
+}
+
+/** Builds the upstream request. */
+export function translate(request: CanonicalRequest, context: TranslateContext): UpstreamRequest {
+  const { capabilities } = context;
+  const clientSystem = [...(request.instructions ? [request.instructions] : []), ...request.system]
+    .filter((s) => s.trim() !== "")
+    .join("\n\n");
+  const { instructions, leadingDeveloper } = placeSystemPrompt(
+    clientSystem,
+    context.baseInstructions,
+    capabilities.prompt_mode,
+  );
+
+  const input: InputItem[] = [];
+  if (capabilities.include_environment_context) {
+    input.push(userText(renderEnvironmentContext(context.environmentContext)));
+  }
+  if (leadingDeveloper) input.push(developerText(leadingDeveloper));
+  for (const item of request.input) {
+    // A system message left in the conversation goes as `developer`: the backend takes no `system`.
+    input.push(isMessage(item) && item.role === "system" ? { ...item, role: "developer" } : item);
+  }
+
+  const tools = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
+  const reasoning = { ...request.reasoning };
+  if (reasoning.effort === undefined && context.effort) reasoning.effort = context.effort;
+
+  const conversationId = request.prompt_cache_key ?? deriveConversationId(clientSystem, request);
+  const body: UpstreamBody = {
+    model: context.slug,
+    instructions,
+    input,
+    tools,
+    tool_choice: request.tool_choice ?? "auto",
+    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    reasoning: Object.keys(reasoning).length > 0 ? reasoning : undefined,
+    store: false,
+    stream: true,
+    include: ["reasoning.encrypted_content"],
+    prompt_cache_key: conversationId,
+  };
+  if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
+  if (request.client_metadata) body.client_metadata = request.client_metadata;
+  if (body.reasoning === undefined) delete body.reasoning;
+  return { body, conversationId, requestId: context.requestId };
+}
+
+/** Where the client's system prompt goes under each `prompt_mode` (spec §9). */
+export function placeSystemPrompt(
+  clientSystem: string,
+  baseInstructions: string,
+  mode: Capabilities["prompt_mode"],
+): { instructions: string; leadingDeveloper?: string } {
+  switch (mode) {
+    case "custom_only":
+      return { instructions: clientSystem || baseInstructions };
+    case "merge_custom":
+      return {
+        instructions: clientSystem ? `${baseInstructions}\n\n${clientSystem}` : baseInstructions,
+      };
+    case "codex_default":
+      return { instructions: baseInstructions, leadingDeveloper: clientSystem || undefined };
+  }
+}
+
+/** Chooses the tool list per `tool_schema_mode`; the client wins a name clash. */
+export function selectTools(
+  clientTools: readonly ToolDefinition[],
+  codexTools: readonly ToolDefinition[],
+  mode: Capabilities["tool_schema_mode"],
+): ToolDefinition[] {
+  if (mode === "custom_only") return [...clientTools];
+  if (mode === "codex_default") return [...codexTools];
+  const clientNames = new Set(clientTools.map((t) => t.name));
+  return [...clientTools, ...codexTools.filter((t) => !clientNames.has(t.name))];
+}
+
+/** The `<environment_context>` message text, values only from config or the request. */
+export function renderEnvironmentContext(values: EnvironmentContext): string {
+  const lines = (["cwd", "approval_policy", "sandbox_mode", "network_access", "shell"] as const)
+    .filter((k) => values[k] !== undefined)
+    .map((k) => `  <${k}>${escapeXml(values[k]!)}</${k}>`);
+  return `<environment_context>\n${lines.join("\n")}\n</environment_context>`;
+}
+
+/** A stable id for a conversation: hash of system prompt + first user message. */
+export function deriveConversationId(system: string, request: CanonicalRequest): string {
+  const firstUser = request.input.find((i) => isMessage(i) && i.role === "user") as
+    | MessageItem
+    | undefined;
+  const hash = createHash("sha256")
+    .update(system)
+    .update("\u0000")
+    .update(JSON.stringify(firstUser?.content ?? []))
+    .digest("hex");
+  // Shaped like a UUID, as the backend's own clients send.
+  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${
+    hash.slice(20, 32)
+  }`;
+}
+
+function isMessage(item: InputItem): item is MessageItem {
+  return item.type === "message";
+}
+
+function userText(text: string): MessageItem {
+  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
+}
+
+function developerText(text: string): MessageItem {
+  return { type: "message", role: "developer", content: [{ type: "input_text", text }] };
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

@@ -1,0 +1,118 @@
+/**
+ * Bytes → Server-Sent Events frames. No cap on a frame's size: an image or a
+ * large tool argument can make one event megabytes long (spec §5).
+ *
+ * @module
+ */
+
+/** One SSE frame. `event` is empty when the frame had no `event:` line. */
+export interface SseFrame {
+  event: string;
+  data: string;
+  id?: string;
+}
+
+/**
+ * An incremental SSE parser: feed it text, it calls `onFrame` for each
+ * complete frame, per the WHATWG event-stream rules: `\n`, `\r\n` or `\r`
+ * line ends (also split across chunks), comments skipped, multi-line `data`
+ * joined with `\n`.
+ *
+ * @example
+ * ```ts
+ * const parser = new SseParser((frame) => console.log(frame.event, frame.data));
+ * parser.feed("event: a\ndata: 1\n\n");
+ * ```
+ */
+export class SseParser {
+  #partial = "";
+  #skipLeadingLf = false;
+  #event = "";
+  #data: string[] = [];
+  #hasData = false;
+  #id: string | undefined;
+  readonly #onFrame: (frame: SseFrame) => void;
+
+  constructor(onFrame: (frame: SseFrame) => void) {
+    this.#onFrame = onFrame;
+  }
+
+  /** Feeds decoded text. */
+  feed(text: string): void {
+    let start = 0;
+    if (this.#skipLeadingLf && text.charCodeAt(0) === 10) start = 1;
+    this.#skipLeadingLf = false;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      const piece = text.slice(start, i);
+      this.#line(this.#partial === "" ? piece : this.#partial + piece);
+      this.#partial = "";
+      if (c === 13) {
+        if (i + 1 === text.length) this.#skipLeadingLf = true;
+        else if (text.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
+    }
+    if (start < text.length) this.#partial += text.slice(start);
+  }
+
+  /** Ends the input: a last frame without its blank line is still delivered. */
+  end(): void {
+    if (this.#partial !== "") this.#line(this.#partial);
+    this.#partial = "";
+    this.#dispatch();
+  }
+
+  #dispatch(): void {
+    if (this.#hasData) {
+      const frame: SseFrame = { event: this.#event, data: this.#data.join("\n") };
+      if (this.#id !== undefined) frame.id = this.#id;
+      this.#onFrame(frame);
+    }
+    this.#event = "";
+    this.#data = [];
+    this.#hasData = false;
+  }
+
+  #line(text: string): void {
+    if (text === "") return this.#dispatch();
+    if (text.charCodeAt(0) === 58 /* : */) return;
+    const colon = text.indexOf(":");
+    const field = colon === -1 ? text : text.slice(0, colon);
+    let value = colon === -1 ? "" : text.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === "data") {
+      this.#data.push(value);
+      this.#hasData = true;
+    } else if (field === "event") this.#event = value;
+    else if (field === "id") this.#id = value;
+  }
+}
+
+/**
+ * Bytes → {@link SseFrame}s, as a stream.
+ *
+ * @example
+ * ```ts
+ * const frames = response.body!.pipeThrough(new SseParseStream());
+ * ```
+ */
+export class SseParseStream extends TransformStream<Uint8Array, SseFrame> {
+  constructor() {
+    const decoder = new TextDecoder();
+    let parser: SseParser;
+    super({
+      start(controller) {
+        parser = new SseParser((frame) => controller.enqueue(frame));
+      },
+      transform(chunk) {
+        parser.feed(decoder.decode(chunk, { stream: true }));
+      },
+      flush() {
+        parser.feed(decoder.decode());
+        parser.end();
+      },
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The request codexgate sends to the backend's `POST {base}/responses`.
+ *
+ * @module
+ */
+import type {
+  InputItem,
+  ReasoningSettings,
+  ToolChoice,
+  ToolDefinition,
+} from "../core/request_model.ts";
+
+/** The allow-listed upstream body (spec §4). Nothing else is ever sent. */
+export interface UpstreamBody {
+  model: string;
+  instructions: string;
+  input: InputItem[];
+  tools: ToolDefinition[];
+  tool_choice: ToolChoice;
+  parallel_tool_calls: boolean;
+  reasoning?: ReasoningSettings;
+  store: false;
+  stream: true;
+  include: string[];
+  prompt_cache_key?: string;
+  text?: { verbosity?: string; format?: Record<string, unknown> };
+  client_metadata?: Record<string, unknown>;
+}
+
+/** Fields of {@link UpstreamBody}: the allow-list. */
+export const UPSTREAM_BODY_FIELDS: ReadonlySet<string> = new Set([
+  "model",
+  "instructions",
+  "input",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "reasoning",
+  "store",
+  "stream",
+  "include",
+  "prompt_cache_key",
+  "text",
+  "client_metadata",
+]);
+
+/** Body plus the per-conversation values the headers need. */
+export interface UpstreamRequest {
+  body: UpstreamBody;
+  /** Stable per conversation: `session-id`/`thread-id` headers and `prompt_cache_key`. */
+  conversationId: string;
+  /** Fresh per request: `x-client-request-id`. */
+  requestId: string;
+}

@@ -1,0 +1,545 @@
+/**
+ * A faithful fake of the Codex backend and the OAuth token endpoint, on
+ * 127.0.0.1:0 (spec §3–§8). It refuses what the real backend refuses, streams
+ * the way it streams, and records every request for assertions.
+ *
+ * @module
+ */
+import { readClaims } from "../../src/auth/jwt.ts";
+import { contextOverflowEvents, type FakeEvent, ScriptBuilder, toSse } from "./fake_script.ts";
+import { makeTokenSet, type TokenSet } from "./tokens.ts";
+
+/** Fields the backend accepts in a `/responses` body (spec §4). */
+export const ACCEPTED_FIELDS = new Set([
+  "model",
+  "instructions",
+  "input",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "reasoning",
+  "store",
+  "stream",
+  "include",
+  "prompt_cache_key",
+  "text",
+  "client_metadata",
+  "service_tier",
+]);
+
+/** A recorded request. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown> | undefined;
+  /** Resolves when the client closed or finished reading the answer. */
+  closed: Promise<void>;
+}
+
+/** What the fake answers to one `/responses` request. */
+export type Reply =
+  | {
+    kind: "events";
+    events: FakeEvent[];
+    delayMs?: number;
+    firstByteDelayMs?: number;
+    cutAfter?: number;
+    headers?: Record<string, string>;
+  }
+  | { kind: "status"; status: number; body: string; headers?: Record<string, string> }
+  | { kind: "hang" };
+
+/** Chooses the reply for a request; `undefined` falls back to the default script. */
+export type Responder = (request: RecordedRequest, index: number) => Reply | undefined;
+
+/** Options of {@link startFakeCodex}. */
+export interface FakeCodexOptions {
+  /** Extra accepted account ids besides the ones of issued tokens. */
+  responder?: Responder;
+  /** Milliseconds the token endpoint waits before answering. */
+  tokenDelayMs?: number;
+  /** Catalog models; defaults to a small catalog of our own. */
+  models?: Record<string, unknown>[];
+}
+
+/** A running fake. */
+export interface FakeCodex extends AsyncDisposable {
+  /** Base URL to configure as the backend (`…/backend-api/codex`). */
+  baseUrl: string;
+  /** Token endpoint URL. */
+  tokenUrl: string;
+  origin: string;
+  /** Every `/responses` request. */
+  calls: RecordedRequest[];
+  /** Every token-endpoint request. */
+  tokenCalls: RecordedRequest[];
+  /** Every `/models` request. */
+  modelCalls: RecordedRequest[];
+  /** Registers a token set as valid (access token accepted, refresh token usable once). */
+  accept(tokens: TokenSet): void;
+  /** Revokes an access token: the backend answers 401 to it. */
+  revoke(accessToken: string): void;
+  /** Replaces the responder. */
+  respond(responder: Responder | undefined): void;
+  /** Queues replies used in order before the responder. */
+  enqueue(...replies: Reply[]): void;
+  /** Makes the catalog answer 503 (down) or recover. */
+  setCatalogDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+/** The default catalog: our own short texts, never OpenAI's prompts. */
+export const FAKE_MODELS: Record<string, unknown>[] = [
+  {
+    slug: "gpt-5.4",
+    display_name: "gpt-5.4",
+    description: "Fake frontier model",
+    default_reasoning_level: "medium",
+    supported_reasoning_levels: ["low", "medium", "high", "xhigh"].map((effort) => ({
+      effort,
+      description: effort,
+    })),
+    visibility: "list",
+    supported_in_api: true,
+    priority: 1,
+    context_window: 272000,
+    base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.4: you are a helpful coding agent.",
+  },
+  {
+    slug: "gpt-5.4-mini",
+    display_name: "gpt-5.4-mini",
+    description: "Fake small model",
+    default_reasoning_level: "medium",
+    supported_reasoning_levels: ["low", "medium", "high"].map((effort) => ({
+      effort,
+      description: effort,
+    })),
+    visibility: "list",
+    supported_in_api: true,
+    priority: 2,
+    context_window: 128000,
+    base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.4-mini.",
+  },
+  {
+    slug: "codex-auto-review",
+    display_name: "codex-auto-review",
+    visibility: "hide",
+    supported_in_api: true,
+    priority: 99,
+    base_instructions: "FAKE BASE INSTRUCTIONS for review.",
+  },
+];
+
+/** Quota headers the real backend sends with every answer (spec §8). */
+export const QUOTA_HEADERS: Record<string, string> = {
+  "x-codex-primary-used-percent": "12",
+  "x-codex-primary-window-minutes": "300",
+  "x-codex-primary-reset-after-seconds": "3600",
+  "x-codex-primary-reset-at": "1795645115",
+  "x-codex-secondary-used-percent": "40",
+  "x-codex-secondary-window-minutes": "10080",
+  "x-codex-secondary-reset-after-seconds": "86400",
+  "x-codex-secondary-reset-at": "1795727915",
+  "x-codex-plan-type": "plus",
+};
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+function invalid(
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+): Response {
+  return json(400, { error: { message, type: "invalid_request_error", param, code } });
+}
+
+/**
+ * Checks a body the way the backend does (spec §4); returns the refusal, or
+ * undefined when the body would be accepted.
+ */
+export function validateBody(body: Record<string, unknown>): Response | undefined {
+  for (const key of Object.keys(body)) {
+    if (!ACCEPTED_FIELDS.has(key)) {
+      return invalid(`Unsupported parameter: ${key}`, key, "unsupported_parameter");
+    }
+  }
+  if (typeof body.instructions !== "string" || body.instructions.trim() === "") {
+    return invalid("Instructions are required", "instructions");
+  }
+  if (body.store !== false) return invalid("Store must be set to false", "store");
+  if (body.stream !== true) return invalid("Stream must be set to true", "stream");
+  if (typeof body.model !== "string") {
+    return invalid("Missing required parameter: 'model'.", "model");
+  }
+  if (!Array.isArray(body.input)) {
+    return invalid("Invalid type for 'input': expected an array.", "input");
+  }
+  const calls = new Set<string>();
+  for (const [i, item] of (body.input as Record<string, unknown>[]).entries()) {
+    if (!item || typeof item !== "object") return invalid(`Invalid 'input[${i}]'.`, `input[${i}]`);
+    if ("id" in item && item.id !== undefined && item.id !== null) {
+      return json(404, {
+        error: {
+          message:
+            `Item with id '${item.id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`,
+          type: "invalid_request_error",
+          param: "input",
+          code: null,
+        },
+      });
+    }
+    if (item.type === "item_reference") {
+      return invalid("Item references are not supported when store is false", "input");
+    }
+    if (item.type === "message" && item.role === "system") {
+      return invalid(
+        "System messages are not allowed; use instructions or a developer message",
+        `input[${i}].role`,
+      );
+    }
+    if (item.type === "reasoning" && typeof item.encrypted_content !== "string") {
+      return invalid("Reasoning items need encrypted_content when store is false", `input[${i}]`);
+    }
+    if (item.type === "function_call" || item.type === "custom_tool_call") {
+      calls.add(String(item.call_id));
+    }
+    if (item.type === "function_call_output" || item.type === "custom_tool_call_output") {
+      if (!calls.has(String(item.call_id))) {
+        return invalid(
+          `No tool call found for function call output with call_id ${item.call_id}.`,
+          "input",
+        );
+      }
+    }
+  }
+  const tools = Array.isArray(body.tools) ? body.tools as Record<string, unknown>[] : [];
+  for (const [i, tool] of tools.entries()) {
+    if (
+      typeof tool.name === "string" &&
+      (tool.name.length > 64 || !/^[a-zA-Z0-9_-]+$/.test(tool.name))
+    ) {
+      return invalid(
+        `Invalid 'tools[${i}].name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$' of at most 64 characters.`,
+        `tools[${i}].name`,
+        "invalid_value",
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The default answer: call a tool when asked with `CALL_TOOL=<name>`, else echo the last user text. */
+export function defaultReply(body: Record<string, unknown>): Reply {
+  const input = (body.input ?? []) as Record<string, unknown>[];
+  const model = String(body.model);
+  const last = input[input.length - 1];
+  const lastUser = [...input].reverse().find((i) => i.type === "message" && i.role === "user");
+  const userText = lastUser
+    ? (lastUser.content as { text?: string }[]).map((p) => p.text ?? "").join("")
+    : "";
+  const toolMatch = /CALL_TOOL=([A-Za-z0-9_-]+)/.exec(userText);
+  const toolOutputLast = last &&
+    (last.type === "function_call_output" || last.type === "custom_tool_call_output");
+  const builder = new ScriptBuilder({ model });
+  if (toolMatch && !toolOutputLast) {
+    const name = toolMatch[1];
+    const args = name === "exec_command" || name === "shell"
+      ? JSON.stringify(name === "shell" ? { command: ["echo", "hi"] } : { cmd: "echo hi" })
+      : JSON.stringify({ input: "x" });
+    return { kind: "events", events: builder.toolCall(name, args).completed() };
+  }
+  if (toolOutputLast) {
+    const output = last.output;
+    const text = typeof output === "string" ? output : JSON.stringify(output);
+    return { kind: "events", events: builder.text(`Tool said: ${text.slice(0, 200)}`).completed() };
+  }
+  return { kind: "events", events: builder.text(`Echo: ${userText}`).completed() };
+}
+
+/** Starts the fake on 127.0.0.1 with a random port. */
+export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<FakeCodex> {
+  const calls: RecordedRequest[] = [];
+  const tokenCalls: RecordedRequest[] = [];
+  const modelCalls: RecordedRequest[] = [];
+  const validAccess = new Map<string, string>(); // access token → account id
+  const refreshTokens = new Map<string, { used: boolean; accountId: string }>();
+  const queue: Reply[] = [];
+  let responder = options.responder;
+  let catalogDown = false;
+  const models = options.models ?? FAKE_MODELS;
+  const controller = new AbortController();
+
+  const accept = (tokens: TokenSet) => {
+    validAccess.set(tokens.access_token, tokens.account_id);
+    refreshTokens.set(tokens.refresh_token, { used: false, accountId: tokens.account_id });
+  };
+
+  const record = async (
+    request: Request,
+    list: RecordedRequest[],
+  ): Promise<{ rec: RecordedRequest; done: () => void; raw: string }> => {
+    const raw = request.method === "POST" ? await request.text() : "";
+    let body: Record<string, unknown> | undefined;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
+    }
+    let done!: () => void;
+    const closed = new Promise<void>((r) => (done = r));
+    const rec: RecordedRequest = {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      headers: Object.fromEntries(request.headers),
+      body,
+      closed,
+    };
+    list.push(rec);
+    return { rec, done, raw };
+  };
+
+  /** Checks bearer and account id; answers 401 like the backend when they are wrong. */
+  const authorize = (request: Request): Response | undefined => {
+    const auth = request.headers.get("authorization") ?? "";
+    const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+    const account = validAccess.get(token);
+    const exp = readClaims(token).exp;
+    if (!account || (exp !== undefined && exp * 1000 < Date.now())) {
+      return json(401, {
+        error: {
+          message: "Your authentication token has expired. Please try signing in again.",
+          type: "invalid_request_error",
+          code: "token_expired",
+          param: null,
+        },
+      });
+    }
+    if (request.headers.get("chatgpt-account-id") !== account) {
+      return json(403, {
+        error: {
+          message: "Account mismatch",
+          type: "invalid_request_error",
+          code: "account_mismatch",
+        },
+      });
+    }
+    return undefined;
+  };
+
+  const serveEvents = (
+    reply: Extract<Reply, { kind: "events" }>,
+    request: Request,
+    done: () => void,
+  ): Response => {
+    const encoder = new TextEncoder();
+    const frames = reply.events.map((e) => toSse([e]));
+    let i = 0;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    request.signal.addEventListener("abort", () => done(), { once: true });
+    const body = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (i === 0 && reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
+        else if (i > 0 && reply.delayMs) await sleep(reply.delayMs);
+        if (reply.cutAfter !== undefined && i >= reply.cutAfter) {
+          c.close();
+          done();
+          return;
+        }
+        if (i >= frames.length) {
+          c.close();
+          done();
+          return;
+        }
+        c.enqueue(encoder.encode(frames[i++]));
+      },
+      cancel() {
+        done();
+      },
+    });
+    return new Response(body, {
+      headers: { "content-type": "text/event-stream", ...QUOTA_HEADERS, ...reply.headers },
+    });
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (url.pathname === "/oauth/token" && request.method === "POST") {
+      const { rec, done } = await record(request, tokenCalls);
+      done();
+      if (options.tokenDelayMs) await new Promise((r) => setTimeout(r, options.tokenDelayMs));
+      const body = rec.body ?? {};
+      if (
+        body.grant_type !== "refresh_token" || typeof body.refresh_token !== "string" ||
+        typeof body.client_id !== "string"
+      ) {
+        return json(400, {
+          error: {
+            message: "invalid request",
+            type: "invalid_request_error",
+            code: "invalid_request",
+          },
+        });
+      }
+      const entry = refreshTokens.get(body.refresh_token);
+      if (!entry) {
+        return json(401, {
+          error: {
+            message: "Could not validate your refresh token.",
+            type: "invalid_request_error",
+            code: "refresh_token_invalidated",
+          },
+        });
+      }
+      if (entry.used) {
+        return json(401, {
+          error: {
+            message:
+              "Your refresh token has already been used to generate a new access token. Please try signing in again.",
+            type: "invalid_request_error",
+            code: "refresh_token_reused",
+          },
+        });
+      }
+      entry.used = true;
+      const next = makeTokenSet({ accountId: entry.accountId });
+      accept(next);
+      return json(200, {
+        access_token: next.access_token,
+        id_token: next.id_token,
+        refresh_token: next.refresh_token,
+        token_type: "Bearer",
+        expires_in: 864000,
+      });
+    }
+    if (url.pathname === "/backend-api/codex/models" && request.method === "GET") {
+      const { done } = await record(request, modelCalls);
+      done();
+      if (catalogDown) return json(503, { error: { message: "catalog down" } });
+      const denied = authorize(request);
+      if (denied) return denied;
+      if (!url.searchParams.get("client_version")) {
+        return invalid("client_version is required", "client_version");
+      }
+      return json(200, { models }, { etag: '"fake-catalog-1"' });
+    }
+    if (url.pathname === "/backend-api/codex/responses" && request.method === "POST") {
+      const { rec, done, raw } = await record(request, calls);
+      const index = calls.length - 1;
+      if (!rec.body) {
+        done();
+        return invalid(`We could not parse the JSON body of your request. (${raw.slice(0, 40)})`);
+      }
+      if ((request.headers.get("accept") ?? "") !== "text/event-stream") {
+        done();
+        return invalid("Accept must be text/event-stream");
+      }
+      const scripted = queue.shift() ?? responder?.(rec, index);
+      if (scripted?.kind === "status" && (scripted.status === 401 || scripted.status === 403)) {
+        done();
+        return new Response(scripted.body, { status: scripted.status, headers: scripted.headers });
+      }
+      const denied = authorize(request);
+      if (denied) {
+        done();
+        return denied;
+      }
+      const refused = validateBody(rec.body);
+      if (refused) {
+        done();
+        return refused;
+      }
+      const reply = scripted ?? defaultReply(rec.body);
+      if (reply.kind === "status") {
+        done();
+        return new Response(reply.body, {
+          status: reply.status,
+          headers: { "content-type": "application/json", ...QUOTA_HEADERS, ...reply.headers },
+        });
+      }
+      if (reply.kind === "hang") {
+        request.signal.addEventListener("abort", () => done(), { once: true });
+        return new Response(new ReadableStream({ cancel: () => done() }), {
+          headers: { "content-type": "text/event-stream" },
+        });
+      }
+      return serveEvents(reply, request, done);
+    }
+    return json(404, { detail: "Not Found" });
+  };
+
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    signal: controller.signal,
+    onListen: (addr) => resolve(addr as Deno.NetAddr),
+  }, handler);
+  const addr = await listening;
+  const origin = `http://127.0.0.1:${addr.port}`;
+  const close = async () => {
+    controller.abort();
+    await server.finished;
+  };
+  return {
+    baseUrl: `${origin}/backend-api/codex`,
+    tokenUrl: `${origin}/oauth/token`,
+    origin,
+    calls,
+    tokenCalls,
+    modelCalls,
+    accept,
+    revoke: (token) => validAccess.delete(token),
+    respond: (r) => (responder = r),
+    enqueue: (...replies) => queue.push(...replies),
+    setCatalogDown: (down) => (catalogDown = down),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Convenience replies. */
+export const replies = {
+  text: (text: string, options: { chunks?: number; model?: string } = {}): Reply => ({
+    kind: "events",
+    events: new ScriptBuilder({ model: options.model }).text(text, options).completed(),
+  }),
+  usageLimit: (resetsInSeconds = 3600, plan = "plus"): Reply => ({
+    kind: "status",
+    status: 429,
+    body: JSON.stringify({
+      error: {
+        type: "usage_limit_reached",
+        message: "The usage limit has been reached",
+        plan_type: plan,
+        resets_at: Math.floor(Date.now() / 1000) + resetsInSeconds,
+        resets_in_seconds: resetsInSeconds,
+      },
+    }),
+  }),
+  contextOverflow: (): Reply => ({ kind: "events", events: contextOverflowEvents() }),
+  status: (
+    status: number,
+    body: unknown = { error: { message: `fake ${status}` } },
+    headers?: Record<string, string>,
+  ): Reply => ({
+    kind: "status",
+    status,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers,
+  }),
+  cloudflare: (): Reply => ({
+    kind: "status",
+    status: 403,
+    body:
+      "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>cf challenge</body></html>",
+    headers: { "content-type": "text/html; charset=UTF-8" },
+  }),
+};

@@ -1,0 +1,81 @@
+/**
+ * Runs `main.ts` as a real subprocess (what `deno task start` does).
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+
+/** Path to main.ts. */
+export const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
+/** Path to deno.json (so the subprocess uses the project's import map). */
+export const DENO_JSON = fileURLToPath(new URL("../../deno.json", import.meta.url));
+
+/** Runs main.ts to completion with `args`. */
+export async function runMain(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", DENO_JSON, "-A", MAIN, ...args],
+    env: options.env,
+    cwd: options.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** A running main.ts server. */
+export interface RunningMain extends AsyncDisposable {
+  url: string;
+  process: Deno.ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr: () => string;
+}
+
+/** Starts main.ts serving on a free port; resolves when `/health` answers. */
+export async function startMain(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<RunningMain> {
+  const port = await freePort();
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", DENO_JSON, "-A", MAIN, "--port", String(port), ...args],
+    env: options.env,
+    cwd: options.cwd,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let err = "";
+  const dec = new TextDecoder();
+  (async () => {
+    for await (const chunk of process.stderr) err += dec.decode(chunk);
+  })();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(`${url}/health`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch { /* not yet listening */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const close = async () => {
+    try {
+      process.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await process.status;
+  };
+  return { url, process, stderr: () => err, [Symbol.asyncDispose]: close };
+}
+
+/** A free loopback port. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
