@@ -176,6 +176,9 @@ async function handleCompletion(
       environmentContext: backend.extra.codex.environment_context,
       requestId,
     });
+    if (upstreamRequest.notes?.length) {
+      logger.debug("repaired input", { requestId, notes: upstreamRequest.notes });
+    }
     // 4. forward
     const timeoutMs = backend.timeout * 1000;
     const answer = await forward(upstreamRequest, {

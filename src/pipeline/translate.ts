@@ -13,6 +13,7 @@ import type {
   MessageItem,
   ToolDefinition,
 } from "../core/request_model.ts";
+import { sanitizeInput } from "../core/sanitize_input.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
 
 /** What `translate` needs besides the request. */
@@ -29,6 +30,8 @@ export interface TranslateContext {
   environmentContext: EnvironmentContext;
   /** Fresh id for `x-client-request-id`. */
   requestId: string;
+  /** Finds a stored item by id, to resolve `item_reference` input items. */
+  resolveItemReference?: (id: string) => InputItem | undefined;
 }
 
 /** Builds the upstream request. */
@@ -53,6 +56,8 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     input.push(isMessage(item) && item.role === "system" ? { ...item, role: "developer" } : item);
   }
 
+  const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
+
   const tools = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
   const reasoning = { ...request.reasoning };
   if (reasoning.effort === undefined && context.effort) reasoning.effort = context.effort;
@@ -61,7 +66,7 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const body: UpstreamBody = {
     model: context.slug,
     instructions,
-    input,
+    input: sanitized.input,
     tools,
     tool_choice: request.tool_choice ?? "auto",
     parallel_tool_calls: request.parallel_tool_calls ?? true,
@@ -74,7 +79,7 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
   if (request.client_metadata) body.client_metadata = request.client_metadata;
   if (body.reasoning === undefined) delete body.reasoning;
-  return { body, conversationId, requestId: context.requestId };
+  return { body, conversationId, requestId: context.requestId, notes: sanitized.notes };
 }
 
 /** Where the client's system prompt goes under each `prompt_mode` (spec §9). */

@@ -51,4 +51,6 @@ export interface UpstreamRequest {
   conversationId: string;
   /** Fresh per request: `x-client-request-id`. */
   requestId: string;
+  /** Repairs made to the client's input (spec §4), for the debug log. */
+  notes?: string[];
 }

@@ -218,6 +218,10 @@ export function validateBody(body: Record<string, unknown>): Response | undefine
       }
     }
   }
+  const unanswered = unansweredCall(body.input as Record<string, unknown>[]);
+  if (unanswered) {
+    return invalid(`No tool output found for function call ${unanswered}.`, "input");
+  }
   const tools = Array.isArray(body.tools) ? body.tools as Record<string, unknown>[] : [];
   for (const [i, tool] of tools.entries()) {
     if (
@@ -231,6 +235,24 @@ export function validateBody(body: Record<string, unknown>): Response | undefine
       );
     }
   }
+  return undefined;
+}
+
+/** The call_id of a tool call with no output after it that does not end the input, if any. */
+function unansweredCall(input: Record<string, unknown>[]): string | undefined {
+  const open = new Map<string, number>();
+  let lastOther = -1;
+  input.forEach((item, i) => {
+    if (item.type === "function_call" || item.type === "custom_tool_call") {
+      open.set(String(item.call_id), i);
+      return;
+    }
+    if (item.type === "function_call_output" || item.type === "custom_tool_call_output") {
+      open.delete(String(item.call_id));
+    }
+    if (item.type !== "reasoning") lastOther = i;
+  });
+  for (const [callId, index] of open) if (index < lastOther) return callId;
   return undefined;
 }
 
