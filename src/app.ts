@@ -18,6 +18,7 @@ import { readJsonBody } from "./http/read_json_body.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
 import { routeModel } from "./models/route_model.ts";
+import { validateEffort } from "./models/validate_effort.ts";
 import { forward } from "./pipeline/forward.ts";
 import { mergeCapabilities, takeCapabilityOverride } from "./pipeline/merge_capabilities.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
@@ -167,6 +168,10 @@ async function handleCompletion(
     const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities, override);
     // 3. translate
     const catalog = services.catalogs.get(backend.name)!;
+    validateEffort(parsed.reasoning?.effort ?? route.effort, {
+      model: await catalog.find(route.slug),
+      param: parsed.dialect === "chat" ? "reasoning_effort" : "reasoning.effort",
+    });
     const upstreamRequest = translate(parsed, {
       capabilities,
       slug: route.slug,
@@ -198,7 +203,7 @@ async function handleCompletion(
       capabilities,
       request: parsed,
       upstreamBody: upstreamRequest.body,
-      toolNameFromUpstream: (name) => name,
+      toolNameFromUpstream: (name) => upstreamRequest.toolNames?.get(name) ?? name,
       reasoningField: backend.extra.codex.reasoning_field,
     };
     return await streamBack(answer.response.body!, {

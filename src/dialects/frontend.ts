@@ -33,6 +33,11 @@ export interface StreamMapper {
   map(event: UpstreamEvent, raw: string): string;
   /** Text to write after the last event (e.g. `[DONE]`). */
   end(): string;
+  /**
+   * True once the mapper has sent its final chunk before the backend finished
+   * (e.g. cut at a `stop` sequence): the answer ends and upstream reading stops.
+   */
+  finished?(): boolean;
 }
 
 /** A client wire. */

@@ -211,9 +211,9 @@ export async function streamBack(
           for (const { event, raw } of batch) {
             accumulator.push(event);
             out += mapper.map(event, raw);
-            if (TERMINAL_EVENTS.has(event.type)) break;
+            if (TERMINAL_EVENTS.has(event.type) || mapper.finished?.()) break;
           }
-          if (accumulator.finished) {
+          if (accumulator.finished || mapper.finished?.()) {
             out += mapper.end();
             reader.cancel();
             if (out) controller.enqueue(encoder.encode(out));

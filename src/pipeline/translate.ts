@@ -9,11 +9,15 @@ import type { Capabilities } from "../config/capabilities.ts";
 import type { EnvironmentContext } from "../config/schema.ts";
 import type {
   CanonicalRequest,
+  CustomToolCallItem,
+  FunctionCallItem,
   InputItem,
   MessageItem,
+  ToolChoice,
   ToolDefinition,
 } from "../core/request_model.ts";
 import { sanitizeInput } from "../core/sanitize_input.ts";
+import { buildToolNameMap, type ToolNameMap } from "../core/tool_names.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
 
 /** What `translate` needs besides the request. */
@@ -58,7 +62,14 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
 
   const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
 
-  const tools = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
+  const selected = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
+  // Names the backend refuses go up as safe names; the answer maps them back (spec §4).
+  const toolNames = buildToolNameMap(
+    mentionedToolNames(selected, sanitized.input, request.tool_choice),
+  );
+  const tools = selected.map((t) => renameTool(t, toolNames));
+  const upstreamInput = sanitized.input.map((item) => renameCall(item, toolNames));
+  const toolChoice = renameChoice(request.tool_choice ?? "auto", toolNames);
   const reasoning = { ...request.reasoning };
   if (reasoning.effort === undefined && context.effort) reasoning.effort = context.effort;
 
@@ -66,9 +77,9 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const body: UpstreamBody = {
     model: context.slug,
     instructions,
-    input: sanitized.input,
+    input: upstreamInput,
     tools,
-    tool_choice: request.tool_choice ?? "auto",
+    tool_choice: toolChoice,
     parallel_tool_calls: request.parallel_tool_calls ?? true,
     reasoning: Object.keys(reasoning).length > 0 ? reasoning : undefined,
     store: false,
@@ -79,7 +90,50 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
   if (request.client_metadata) body.client_metadata = request.client_metadata;
   if (body.reasoning === undefined) delete body.reasoning;
-  return { body, conversationId, requestId: context.requestId, notes: sanitized.notes };
+  return {
+    body,
+    conversationId,
+    requestId: context.requestId,
+    notes: sanitized.notes,
+    toolNames: toolNames.reverse,
+  };
+}
+
+/** Every tool name the request mentions: tools, earlier calls, the named tool_choice. */
+function mentionedToolNames(
+  tools: readonly ToolDefinition[],
+  input: readonly InputItem[],
+  choice: ToolChoice | undefined,
+): string[] {
+  const names: string[] = [];
+  for (const t of tools) if (typeof t.name === "string") names.push(t.name);
+  for (const item of input) {
+    if (isCall(item) && typeof item.name === "string") names.push(item.name);
+  }
+  if (typeof choice === "object" && typeof choice.name === "string") names.push(choice.name);
+  return names;
+}
+
+function isCall(item: InputItem): item is FunctionCallItem | CustomToolCallItem {
+  return item.type === "function_call" || item.type === "custom_tool_call";
+}
+
+function renameTool(tool: ToolDefinition, names: ToolNameMap): ToolDefinition {
+  if (typeof tool.name !== "string") return tool;
+  const name = names.toUpstream(tool.name);
+  return name === tool.name ? tool : { ...tool, name };
+}
+
+function renameCall(item: InputItem, names: ToolNameMap): InputItem {
+  if (!isCall(item) || typeof item.name !== "string") return item;
+  const name = names.toUpstream(item.name);
+  return name === item.name ? item : { ...item, name };
+}
+
+function renameChoice(choice: ToolChoice, names: ToolNameMap): ToolChoice {
+  if (typeof choice !== "object" || typeof choice.name !== "string") return choice;
+  const name = names.toUpstream(choice.name);
+  return name === choice.name ? choice : { ...choice, name };
 }
 
 /** Where the client's system prompt goes under each `prompt_mode` (spec §9). */

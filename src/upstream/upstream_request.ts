@@ -53,4 +53,6 @@ export interface UpstreamRequest {
   requestId: string;
   /** Repairs made to the client's input (spec §4), for the debug log. */
   notes?: string[];
+  /** Upstream tool name → the client's name, for names that had to be made safe. */
+  toolNames?: ReadonlyMap<string, string>;
 }

@@ -45,6 +45,8 @@ export type Reply =
     delayMs?: number;
     firstByteDelayMs?: number;
     cutAfter?: number;
+    /** After this many events, send nothing more and keep the connection open until the client leaves. */
+    hangAfter?: number;
     headers?: Record<string, string>;
   }
   | { kind: "status"; status: number; body: string; headers?: Record<string, string> }
@@ -370,6 +372,12 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
       async pull(c) {
         if (i === 0 && reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
         else if (i > 0 && reply.delayMs) await sleep(reply.delayMs);
+        if (reply.hangAfter !== undefined && i >= reply.hangAfter) {
+          if (!request.signal.aborted) {
+            await new Promise((r) => request.signal.addEventListener("abort", r, { once: true }));
+          }
+          return;
+        }
         if (reply.cutAfter !== undefined && i >= reply.cutAfter) {
           c.close();
           done();

@@ -11,8 +11,32 @@ import type {
   ToolDefinition,
 } from "../../core/request_model.ts";
 import { badRequest } from "../../errors.ts";
+import { REPLAY_FIELD, replayItems } from "./reasoning_replay.ts";
 
-/** Parameters the backend refuses: accepted from the client, never forwarded. */
+/** Parameters codexgate reads; every other top-level key is dropped (and logged at debug). */
+export const CHAT_PARAMS: ReadonlySet<string> = new Set([
+  "model",
+  "messages",
+  "stream",
+  "stream_options",
+  "tools",
+  "functions",
+  "tool_choice",
+  "function_call",
+  "parallel_tool_calls",
+  "reasoning_effort",
+  "reasoning",
+  "verbosity",
+  "response_format",
+  "stop",
+  "prompt_cache_key",
+]);
+
+/**
+ * Parameters the backend refuses or cannot honour (sampling, token limits, `n`
+ * of 1, logprobs, …): accepted from the client, never forwarded, logged at
+ * debug. Listed for documentation; any key outside {@link CHAT_PARAMS} is dropped.
+ */
 export const DROPPED_CHAT_PARAMS = [
   "temperature",
   "top_p",
@@ -63,7 +87,7 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
     input,
     tools: parseTools(body.tools, body.functions),
     stream: body.stream === true,
-    dropped: DROPPED_CHAT_PARAMS.filter((k) => body[k] !== undefined),
+    dropped: Object.keys(body).filter((k) => !CHAT_PARAMS.has(k)),
     include_usage: isObject(body.stream_options) && body.stream_options.include_usage === true,
   };
   const toolChoice = parseToolChoice(body.tool_choice ?? body.function_call);
@@ -82,7 +106,6 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
     request.stop = (Array.isArray(body.stop) ? body.stop : [body.stop]).filter((s): s is string =>
       typeof s === "string" && s !== ""
     );
-    request.dropped.push("stop");
   }
   const sessionHeader = headers.get("session-id") ?? headers.get("session_id");
   const cacheKey = typeof body.prompt_cache_key === "string" ? body.prompt_cache_key : undefined;
@@ -106,10 +129,7 @@ function convertMessage(m: unknown, i: number, system: string[], input: InputIte
       input.push({ type: "message", role: "user", content: userParts(m.content, i) });
       return;
     case "assistant": {
-      const reasoning = m.reasoning_encrypted_content ?? m.codex_reasoning;
-      if (typeof reasoning === "string" && reasoning !== "") {
-        input.push({ type: "reasoning", encrypted_content: reasoning, summary: [] });
-      }
+      input.push(...replayItems(m[REPLAY_FIELD], `messages[${i}]`));
       const text = m.content === null || m.content === undefined
         ? ""
         : textOf(m.content, `messages[${i}].content`);

@@ -6,8 +6,10 @@
 import { messageText, reasoningText } from "../../core/response_accumulator.ts";
 import type { AccumulatedResponse } from "../../core/response_accumulator.ts";
 import type { ResponseContext } from "../frontend.ts";
-import { mapFinishReason } from "./map_finish_reason.ts";
+import { type ChatFinishReason, mapFinishReason } from "./map_finish_reason.ts";
 import { mapChatUsage } from "./map_usage.ts";
+import { REPLAY_FIELD, replayValue } from "./reasoning_replay.ts";
+import { findStop } from "./stop_sequences.ts";
 
 /** Renders the non-streaming Chat Completions answer. */
 export function renderChatResponse(
@@ -15,15 +17,20 @@ export function renderChatResponse(
   context: ResponseContext,
 ): Record<string, unknown> {
   let text = "";
+  let refusal = "";
   const reasoning: string[] = [];
-  const toolCalls: Record<string, unknown>[] = [];
-  let encrypted: string | undefined;
+  let toolCalls: Record<string, unknown>[] = [];
+  const encrypted: string[] = [];
   for (const item of result.output) {
-    if (item.type === "message") text += messageText(item);
-    else if (item.type === "reasoning") {
+    if (item.type === "message") {
+      text += messageText(item);
+      for (const part of item.content ?? []) {
+        if (part.type === "refusal" && typeof part.refusal === "string") refusal += part.refusal;
+      }
+    } else if (item.type === "reasoning") {
       const summary = reasoningText(item);
       if (summary) reasoning.push(summary);
-      if (item.encrypted_content) encrypted = item.encrypted_content;
+      if (item.encrypted_content) encrypted.push(item.encrypted_content);
     } else if (item.type === "function_call" || item.type === "custom_tool_call") {
       toolCalls.push({
         id: item.call_id,
@@ -35,29 +42,33 @@ export function renderChatResponse(
       });
     }
   }
+  let finishReason: ChatFinishReason = mapFinishReason({
+    status: result.outcome,
+    incompleteReason: result.incompleteReason,
+    sawToolCall: toolCalls.length > 0,
+  });
+  // `stop` emulation: the answer ends where the first stop string begins.
+  const cut = findStop(text, context.request.stop ?? []);
+  if (cut !== -1) {
+    text = text.slice(0, cut);
+    toolCalls = [];
+    finishReason = "stop";
+  }
   const message: Record<string, unknown> = {
     role: "assistant",
     content: text === "" && toolCalls.length > 0 ? null : text,
-    refusal: null,
+    refusal: refusal === "" ? null : refusal,
   };
   if (reasoning.length > 0) message[context.reasoningField] = reasoning.join("\n\n");
-  if (encrypted) message.reasoning_encrypted_content = encrypted;
+  const replay = replayValue(encrypted);
+  if (replay !== undefined) message[REPLAY_FIELD] = replay;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   return {
     id: `chatcmpl-${context.requestId}`,
     object: "chat.completion",
     created: context.created,
     model: context.model,
-    choices: [{
-      index: 0,
-      message,
-      logprobs: null,
-      finish_reason: mapFinishReason({
-        status: result.outcome,
-        incompleteReason: result.incompleteReason,
-        sawToolCall: toolCalls.length > 0,
-      }),
-    }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
     usage: mapChatUsage(result.usage),
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * Tool names the backend refuses (longer than 64 characters, or with
+ * characters outside `^[a-zA-Z0-9_-]+$`, spec §4) ↔ safe names it accepts.
+ * A safe name depends only on the original name, so the same tool gets the
+ * same upstream name on every turn of a conversation; answers are mapped back.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+const VALID = /^[a-zA-Z0-9_-]+$/;
+const MAX_LENGTH = 64;
+const HASH_LENGTH = 8;
+
+/** Both directions of one request's tool-name mapping. */
+export interface ToolNameMap {
+  /** The name sent upstream for a client name (unchanged when already valid). */
+  toUpstream(name: string): string;
+  /** The client's name for a name the backend used (unchanged when not mapped). */
+  fromUpstream(name: string): string;
+  /** Upstream name → client name, only for names that were changed. */
+  readonly reverse: ReadonlyMap<string, string>;
+}
+
+/** Whether the backend accepts `name` as a tool name. */
+export function isValidToolName(name: string): boolean {
+  return name.length <= MAX_LENGTH && VALID.test(name);
+}
+
+/**
+ * Builds the mapping for every tool name a request mentions (tool list,
+ * `tool_choice`, earlier calls in the conversation).
+ *
+ * @example
+ * ```ts
+ * const names = buildToolNameMap(["mcp__server.read file"]);
+ * names.toUpstream("mcp__server.read file"); // "mcp__server_read_file_1a2b3c4d"
+ * ```
+ */
+export function buildToolNameMap(names: Iterable<string>): ToolNameMap {
+  const all = [...new Set(names)];
+  // Valid names are kept verbatim; a generated name never takes one of them.
+  const taken = new Set(all.filter(isValidToolName));
+  const forward = new Map<string, string>();
+  const reverse = new Map<string, string>();
+  for (const name of all) {
+    if (isValidToolName(name)) continue;
+    let safe = safeName(name, 0);
+    for (let attempt = 1; taken.has(safe); attempt++) safe = safeName(name, attempt);
+    taken.add(safe);
+    forward.set(name, safe);
+    reverse.set(safe, name);
+  }
+  return {
+    toUpstream: (name) => forward.get(name) ?? name,
+    fromUpstream: (name) => reverse.get(name) ?? name,
+    reverse,
+  };
+}
+
+/** `<sanitised prefix>_<8 hex of sha256(name[, attempt])>`, at most 64 characters. */
+function safeName(name: string, attempt: number): string {
+  const hash = createHash("sha256").update(attempt === 0 ? name : `${name}\u0000${attempt}`)
+    .digest("hex").slice(0, HASH_LENGTH);
+  const prefix = name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, MAX_LENGTH - HASH_LENGTH - 1);
+  return `${prefix}_${hash}`;
+}
