@@ -9,6 +9,7 @@
 import type { CredentialSource } from "./auth/credentials.ts";
 import { authPathCandidates, codexHomeDir } from "./auth/discover_auth_path.ts";
 import { FileCredentialSource } from "./auth/file_credential_source.ts";
+import { readCodexConfigToml } from "./auth/keyring_hint.ts";
 import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
 import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts";
 import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
@@ -77,7 +78,10 @@ function createServices(deps: AppDeps): Services {
   const catalogs = new Map<string, CatalogService>();
   for (const backend of Object.values(config.backends)) {
     if (!credentials.has(backend.name)) {
-      credentials.set(backend.name, defaultCredentialSource(backend, env, platform));
+      credentials.set(
+        backend.name,
+        defaultCredentialSource(backend, { env, platform, fetch: fetchFn, now, logger, codexHome }),
+      );
     }
     catalogs.set(
       backend.name,
@@ -107,11 +111,33 @@ function createServices(deps: AppDeps): Services {
 
 function defaultCredentialSource(
   backend: ResolvedBackend,
-  env: Readonly<Record<string, string | undefined>>,
-  platform: string,
+  deps: {
+    env: Readonly<Record<string, string | undefined>>;
+    platform: string;
+    fetch: typeof fetch;
+    now: () => number;
+    logger: Logger;
+    codexHome?: string;
+  },
 ): CredentialSource {
-  const candidates = authPathCandidates({ configPath: backend.auth_path, env, platform });
-  return new FileCredentialSource({ candidates });
+  const candidates = authPathCandidates({
+    configPath: backend.auth_path,
+    env: deps.env,
+    platform: deps.platform,
+  });
+  return new FileCredentialSource({
+    candidates,
+    readCodexConfig: () => readCodexConfigToml(deps.codexHome),
+    refresh: {
+      tokenUrl: backend.token_url,
+      clientId: backend.client_id,
+      marginMs: backend.refresh_margin_seconds * 1000,
+    },
+    fetch: deps.fetch,
+    now: deps.now,
+    logger: deps.logger,
+    platform: deps.platform,
+  });
 }
 
 const FRONTENDS: Record<string, Frontend> = {

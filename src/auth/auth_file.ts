@@ -52,18 +52,17 @@ export function parseAuthFile(text: string, path: string): AuthFile & { tokens: 
     throw signInError(`${path} has an unexpected shape (${formatIssues(parsed.error.issues)}).`);
   }
   const file = parsed.data;
-  if (!file.tokens) {
-    if (file.auth_mode === "apikey" || file.OPENAI_API_KEY) {
-      throw new ProxyError(
-        401,
-        `${path} holds an OpenAI API key (auth_mode "apikey"), not a ChatGPT sign-in. ` +
-          "The Codex backend needs ChatGPT tokens and codexgate never sends an API key to it: " +
-          'run `codex login` and choose "Sign in with ChatGPT".',
-        { code: "invalid_api_key", type: "authentication_error" },
-      );
-    }
-    throw signInError(`${path} holds no ChatGPT tokens.`);
+  // The Codex CLI obeys auth_mode: "apikey" means an API-key sign-in even if old tokens remain.
+  if (file.auth_mode === "apikey" || (!file.tokens && file.OPENAI_API_KEY)) {
+    throw new ProxyError(
+      401,
+      `${path} holds an OpenAI API key (auth_mode "apikey"), not a ChatGPT sign-in. ` +
+        "The Codex backend needs ChatGPT tokens and codexgate never sends an API key to it: " +
+        'run `codex login` and choose "Sign in with ChatGPT".',
+      { code: "invalid_api_key", type: "authentication_error" },
+    );
   }
+  if (!file.tokens) throw signInError(`${path} holds no ChatGPT tokens.`);
   return file as AuthFile & { tokens: AuthTokens };
 }
 

@@ -28,14 +28,22 @@ export interface AuthPathCandidate {
 export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] {
   const path = inputs.platform === "windows" || inputs.platform === "win32" ? win32 : posix;
   const out: AuthPathCandidate[] = [];
-  const asFile = (p: string) => (/\.json$/i.test(p) ? p : path.join(p, "auth.json"));
+  // A directory holding auth.json, or the file itself: a name ending in .json is
+  // taken as the file; any other name is tried as a directory, then as a file.
+  const fileOrDir = (p: string, from: AuthPathCandidate["from"]) => {
+    if (/\.json$/i.test(p)) {
+      out.push({ path: p, from });
+    } else {
+      out.push({ path: path.join(p, "auth.json"), from }, { path: p, from });
+    }
+  };
   const env = (k: string) => {
     const v = inputs.env[k];
     return v === undefined || v.trim() === "" ? undefined : v;
   };
-  if (inputs.configPath) out.push({ path: asFile(inputs.configPath), from: "config auth_path" });
+  if (inputs.configPath) fileOrDir(inputs.configPath, "config auth_path");
   const codexPath = env("OPENAI_CODEX_PATH");
-  if (codexPath) out.push({ path: asFile(codexPath), from: "OPENAI_CODEX_PATH" });
+  if (codexPath) fileOrDir(codexPath, "OPENAI_CODEX_PATH");
   const codexHome = env("CODEX_HOME");
   if (codexHome) out.push({ path: path.join(codexHome, "auth.json"), from: "CODEX_HOME" });
   const home = path === win32 ? env("USERPROFILE") ?? env("HOME") : env("HOME");

@@ -78,6 +78,8 @@ export interface FakeCodex extends AsyncDisposable {
   tokenCalls: RecordedRequest[];
   /** Every `/models` request. */
   modelCalls: RecordedRequest[];
+  /** Every token set the token endpoint issued, in order. */
+  issued: TokenSet[];
   /** Registers a token set as valid (access token accepted, refresh token usable once). */
   accept(tokens: TokenSet): void;
   /** Revokes an access token: the backend answers 401 to it. */
@@ -291,6 +293,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
   const calls: RecordedRequest[] = [];
   const tokenCalls: RecordedRequest[] = [];
   const modelCalls: RecordedRequest[] = [];
+  const issued: TokenSet[] = [];
   const validAccess = new Map<string, string>(); // access token → account id
   const refreshTokens = new Map<string, { used: boolean; accountId: string }>();
   const queue: Reply[] = [];
@@ -441,6 +444,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
       entry.used = true;
       const next = makeTokenSet({ accountId: entry.accountId });
       accept(next);
+      issued.push(next);
       return json(200, {
         access_token: next.access_token,
         id_token: next.id_token,
@@ -525,6 +529,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     calls,
     tokenCalls,
     modelCalls,
+    issued,
     accept,
     revoke: (token) => validAccess.delete(token),
     respond: (r) => (responder = r),
