@@ -9,6 +9,8 @@ import { helpText } from "./src/cli/help_text.ts";
 import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { loadConfig } from "./src/config/load_config.ts";
 import { ConfigError } from "./src/errors.ts";
+import { bindRefusal } from "./src/http/bind_guard.ts";
+import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -54,6 +56,11 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  const refusal = bindRefusal(config.server);
+  if (refusal) {
+    console.error(`codexgate: ${refusal}`);
+    return 1;
+  }
   const logger = createLogger(config.log_level);
   const handler = createHandler({ config, env: Deno.env.toObject(), logger });
   const server = Deno.serve({
@@ -66,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
         config: config.source,
       }),
   }, handler);
+  installGracefulShutdown(server, {
+    graceMs: config.server.shutdown_grace_seconds * 1000,
+    logger,
+  });
   await server.finished;
   return 0;
 }

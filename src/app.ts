@@ -15,10 +15,15 @@ import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts
 import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
 import { openAIErrorBody } from "./dialects/openai_error.ts";
 import { ProxyError } from "./errors.ts";
+import { requireApiKey } from "./http/api_key.ts";
+import { withCors } from "./http/cors.ts";
 import { readJsonBody } from "./http/read_json_body.ts";
+import { type RequestRecord, withRequestLog } from "./http/request_record.ts";
+import { statusReport } from "./http/status_report.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
-import { routeModel } from "./models/route_model.ts";
+import { listModels, retrieveModel } from "./models/model_list.ts";
+import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { validateEffort } from "./models/validate_effort.ts";
 import { forward } from "./pipeline/forward.ts";
 import { mergeCapabilities, takeCapabilityOverride } from "./pipeline/merge_capabilities.ts";
@@ -26,6 +31,7 @@ import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
 import type { HostInfo } from "./upstream/headers.ts";
+import { QuotaTracker } from "./upstream/quota_tracker.ts";
 import { VERSION } from "./version.ts";
 
 /** Dependencies of the app; everything has a real default. */
@@ -55,13 +61,19 @@ interface Services {
   host: HostInfo;
   credentials: ReadonlyMap<string, CredentialSource>;
   catalogs: ReadonlyMap<string, CatalogService>;
+  /** Latest `x-codex-*` usage per account (spec §8). */
+  quota: QuotaTracker;
   startedAt: number;
 }
 
 /** Builds the app's services and returns its handler. */
 export function createHandler(deps: AppDeps): Handler {
   const services = createServices(deps);
-  return (request) => handle(request, services);
+  const routed = withCors(
+    (request: Request, record: RequestRecord) => handle(request, services, record),
+    services.config.server.cors_origins,
+  );
+  return withRequestLog(routed, { logger: services.logger, newId: services.newId });
 }
 
 function createServices(deps: AppDeps): Services {
@@ -105,6 +117,7 @@ function createServices(deps: AppDeps): Services {
     host,
     credentials,
     catalogs,
+    quota: new QuotaTracker(now),
     startedAt: now(),
   };
 }
@@ -144,25 +157,44 @@ const FRONTENDS: Record<string, Frontend> = {
   "/v1/chat/completions": chatCompletionsFrontend,
 };
 
-async function handle(request: Request, services: Services): Promise<Response> {
+async function handle(
+  request: Request,
+  services: Services,
+  record: RequestRecord,
+): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.replace(/\/+$/, "") || "/";
-  const requestId = services.newId();
+  const requestId = record.id;
+  const frontend = FRONTENDS[path] ?? FRONTENDS[path.replace(/^\/v1/, "/v1")];
+  const { config, catalogs } = services;
+  const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {
     if (path === "/health") {
       requireMethod(request, "GET");
       return Response.json(health(services));
     }
-    const frontend = FRONTENDS[path] ?? FRONTENDS[path.replace(/^\/v1/, "/v1")];
+    requireApiKey(request, config.server.api_key);
+    if (path === "/v1/models") {
+      requireMethod(request, "GET");
+      return json(await listModels(config, catalogs));
+    }
+    if (path.startsWith("/v1/models/")) {
+      requireMethod(request, "GET");
+      return json(await retrieveModel(decodeURIComponent(path.slice(11)), config, catalogs));
+    }
+    if (path === "/status") {
+      requireMethod(request, "GET");
+      return json(await statusReport(services));
+    }
     if (frontend) {
       requireMethod(request, "POST");
-      return await handleCompletion(request, frontend, services, requestId);
+      return await handleCompletion(request, frontend, services, record);
     }
     throw new ProxyError(404, `No route for ${request.method} ${url.pathname}`, {
       code: "not_found",
     });
   } catch (err) {
-    return errorResponse(err, openAIErrorBody, services, requestId);
+    return errorResponse(err, frontend?.errorBody ?? openAIErrorBody, services, requestId);
   }
 }
 
@@ -170,9 +202,11 @@ async function handleCompletion(
   request: Request,
   frontend: Frontend,
   services: Services,
-  requestId: string,
+  record: RequestRecord,
 ): Promise<Response> {
   const { config, logger } = services;
+  const requestId = record.id;
+  let resolved: ResolvedModel | undefined;
   try {
     const body = await readJsonBody(request, config.server.body_limit_mb * 1048576);
     const override = takeCapabilityOverride(body, request.headers);
@@ -181,8 +215,10 @@ async function handleCompletion(
     if (parsed.dropped.length > 0) {
       logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
     }
-    const route = routeModel(parsed.model, config);
+    record.model = parsed.model;
+    const route = resolved = await resolveModel(parsed.model, config, services.catalogs);
     const backend = route.backend;
+    record.backend = backend.name;
 
     // 1. resolveAuth
     const { source, credentials } = await resolveAuth(
@@ -220,7 +256,10 @@ async function handleCompletion(
       signal: request.signal,
       host: services.host,
       logger,
+      timeoutMs,
+      quota: services.quota,
     });
+    record.quota = answer.quotaHeaders;
     // 5. streamBack
     const context: ResponseContext = {
       model: parsed.model,
@@ -238,10 +277,18 @@ async function handleCompletion(
       stream: parsed.stream,
       idleTimeoutMs: timeoutMs,
       logger,
-      headers: { "x-request-id": requestId },
+      headers: { ...answer.quotaHeaders, "x-request-id": requestId },
+      onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
+      onFinish: (result, error) => {
+        record.usage = result.usage;
+        if (error) record.streamError = error.code ?? String(error.status);
+      },
     });
   } catch (err) {
-    return errorResponse(err, frontend.errorBody, services, requestId);
+    const error = err instanceof ProxyError && resolved
+      ? withAvailableModels(err, resolved.backend, config, resolved.catalog)
+      : err;
+    return errorResponse(error, frontend.errorBody, services, requestId);
   }
 }
 

@@ -1,7 +1,10 @@
 /**
  * Stage 4 of 5: sends the request to the backend and hands back its event
  * stream once the answer is known to be good. Recovers once from a rejected
- * token (re-read / refresh, spec §2) and maps failures to client errors.
+ * token (re-read / refresh, spec §2), retries transient failures before the
+ * first byte (retry_policy.ts), bounds the wait for headers with the
+ * backend's `timeout`, records the plan's quota headers, and maps failures
+ * to client errors.
  *
  * @module
  */
@@ -9,8 +12,11 @@ import type { Credentials, CredentialSource } from "../auth/credentials.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { fetchWithTimeout } from "../upstream/fetch_with_timeout.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
+import type { QuotaTracker } from "../upstream/quota_tracker.ts";
+import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 
 /** What `forward` needs. */
@@ -24,6 +30,14 @@ export interface ForwardContext {
   signal: AbortSignal;
   host: HostInfo;
   logger: Logger;
+  /** Bound on the wait for the answer's headers, milliseconds (default: backend `timeout`). */
+  timeoutMs?: number;
+  /** Default: backend `max_retries` with the policy's standard backoff. */
+  retry?: RetryPolicy;
+  /** Injectable for tests. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where the plan's `x-codex-*` usage headers are kept. */
+  quota?: QuotaTracker;
 }
 
 /** A good upstream answer, not yet read. */
@@ -31,6 +45,8 @@ export interface UpstreamAnswer {
   response: Response;
   /** The credentials that succeeded (may differ from the initial ones after a refresh). */
   credentials: Credentials;
+  /** The plan's `x-codex-*` usage headers, to pass on to the client. */
+  quotaHeaders: Record<string, string>;
 }
 
 /**
@@ -45,7 +61,31 @@ export async function forward(
   const url = `${context.backend.base_url}/responses`;
   const body = JSON.stringify(request.body);
   let credentials = context.initial;
-  for (let authAttempt = 0;; authAttempt++) {
+  const timeoutMs = context.timeoutMs ?? context.backend.timeout * 1000;
+  const policy = context.retry ?? new RetryPolicy({ maxRetries: context.backend.max_retries });
+  const wait = context.sleep ?? sleep;
+  let authAttempt = 0;
+  let attempts = 0;
+  // Waits before the next attempt when the policy allows one; false: give up.
+  const mayRetry = async (failure: AttemptFailure, reason: string): Promise<boolean> => {
+    const delay = policy.delayBeforeRetry(failure, attempts);
+    if (delay === undefined) return false;
+    context.logger.info("retrying the Codex backend", {
+      requestId: request.requestId,
+      backend: context.backend.name,
+      reason,
+      attempt: attempts + 1,
+      delay_ms: delay,
+    });
+    try {
+      await wait(delay, context.signal);
+    } catch {
+      throw abortedError(context.signal);
+    }
+    return true;
+  };
+  for (;;) {
+    attempts++;
     const headers = upstreamHeaders(credentials, {
       backend: context.backend,
       conversationId: request.conversationId,
@@ -54,26 +94,32 @@ export async function forward(
     });
     let response: Response;
     try {
-      response = await context.fetch(url, {
-        method: "POST",
-        headers,
-        body,
+      response = await fetchWithTimeout(context.fetch, url, { method: "POST", headers, body }, {
         signal: context.signal,
+        timeoutMs,
       });
     } catch (err) {
       if (context.signal.aborted) throw abortedError(context.signal);
-      throw new ProxyError(502, `Cannot reach the Codex backend: ${(err as Error).message}`, {
-        code: "upstream_unreachable",
-        type: "upstream_error",
-        cause: err,
-      });
+      if (err instanceof ProxyError) throw err;
+      if (await mayRetry({ kind: "network" }, (err as Error).message)) continue;
+      throw new ProxyError(
+        502,
+        `Cannot reach the Codex backend: ${(err as Error).message}${gaveUp(attempts)}`,
+        {
+          code: "upstream_unreachable",
+          type: "upstream_error",
+          cause: err,
+        },
+      );
     }
-    if (response.ok) return { response, credentials };
+    const quotaHeaders = context.quota?.record(credentials.accountId, response.headers) ?? {};
+    if (response.ok) return { response, credentials, quotaHeaders };
     const text = await response.text().catch(() => "");
     if (
       (response.status === 401 || response.status === 403) && authAttempt === 0 &&
       !isHtml(response, text)
     ) {
+      authAttempt++;
       context.logger.info("backend refused the token; re-reading credentials", {
         status: response.status,
         backend: context.backend.name,
@@ -81,8 +127,35 @@ export async function forward(
       credentials = await context.credentials.recover(credentials, context.signal);
       continue;
     }
-    throw mapUpstreamHttpError(response.status, text, response.headers);
+    const error = mapUpstreamHttpError(response.status, text, response.headers);
+    const failure: AttemptFailure = {
+      kind: "status",
+      status: response.status,
+      code: error.code,
+      retryAfter: response.headers.get("retry-after"),
+    };
+    if (await mayRetry(failure, `HTTP ${response.status}`)) continue;
+    throw withDetails(error, quotaHeaders, gaveUp(attempts));
   }
+}
+
+function gaveUp(attempts: number): string {
+  return attempts > 1 ? ` (gave up after ${attempts} attempts)` : "";
+}
+
+/** The same error with the quota headers and an attempts note added. */
+function withDetails(
+  error: ProxyError,
+  quotaHeaders: Record<string, string>,
+  note: string,
+): ProxyError {
+  return new ProxyError(error.status, error.message + note, {
+    code: error.code,
+    type: error.type,
+    param: error.param,
+    headers: { ...quotaHeaders, ...error.headers },
+    cause: error.cause,
+  });
 }
 
 function isHtml(response: Response, text: string): boolean {

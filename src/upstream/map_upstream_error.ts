@@ -59,6 +59,14 @@ export function mapUpstreamHttpError(
       headers: retryAfterHeader(headers),
     });
   }
+  if (status === 503) {
+    // Passed on as 503 (with its Retry-After): clients know to come back later.
+    return new ProxyError(503, `The Codex backend is unavailable (503): ${message}`, {
+      code: "upstream_unavailable",
+      type: "upstream_error",
+      headers: retryAfterHeader(headers),
+    });
+  }
   if (status >= 500) {
     return new ProxyError(502, `The Codex backend failed (${status}): ${message}`, {
       code: "upstream_error",

@@ -1,0 +1,40 @@
+/**
+ * The proxy's own client key (`server.api_key`): `Authorization: Bearer
+ * <key>` or `x-api-key: <key>`, compared in constant time. The key is only
+ * checked here; nothing of the client's headers is ever sent upstream.
+ *
+ * @module
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { ProxyError } from "../errors.ts";
+
+/**
+ * Checks the client's key when one is configured.
+ *
+ * @throws {ProxyError} 401 `invalid_api_key` when it is missing or wrong.
+ */
+export function requireApiKey(request: Request, expected: string | null): void {
+  if (expected === null) return;
+  const authorization = request.headers.get("authorization") ?? "";
+  const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
+  const given = bearer ?? request.headers.get("x-api-key")?.trim();
+  if (given === undefined || given === "") {
+    throw new ProxyError(
+      401,
+      "This codexgate requires an API key: send `Authorization: Bearer <key>` or `x-api-key: <key>` (server.api_key).",
+      { code: "missing_api_key", type: "authentication_error" },
+    );
+  }
+  if (!sameSecret(given, expected)) {
+    throw new ProxyError(401, "The API key is not the one configured in server.api_key.", {
+      code: "invalid_api_key",
+      type: "authentication_error",
+    });
+  }
+}
+
+/** Constant-time equality: hashing first makes the lengths equal too. */
+export function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}

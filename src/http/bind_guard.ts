@@ -1,0 +1,25 @@
+/**
+ * Refuses to expose the plan on the network by accident: a non-loopback bind
+ * address needs `server.api_key` or `--allow-unauthenticated`.
+ *
+ * @module
+ */
+import type { ResolvedConfig } from "../config/load_config.ts";
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) ||
+    h === "::ffff:127.0.0.1";
+}
+
+/** The reason not to start, or undefined when the bind is safe. */
+export function bindRefusal(server: ResolvedConfig["server"]): string | undefined {
+  if (isLoopback(server.host) || server.api_key !== null || server.allow_unauthenticated) {
+    return undefined;
+  }
+  return `refusing to listen on ${server.host}: that address is reachable from other machines, and ` +
+    `without server.api_key anyone who reaches it could use your ChatGPT plan. Set server.api_key ` +
+    `in the config (clients then send "Authorization: Bearer <key>" or "x-api-key"), bind ` +
+    `127.0.0.1, or pass --allow-unauthenticated if the network is yours alone.`;
+}

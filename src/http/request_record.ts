@@ -1,0 +1,143 @@
+/**
+ * One structured log line per request (id, method, path, model, backend,
+ * status, time to first byte, duration, tokens), written when the answer
+ * ends: for a stream, when its last byte went out or the client left.
+ *
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import type { UpstreamUsage } from "../upstream/events.ts";
+
+/** What one request learned about itself; filled in as the pipeline runs. */
+export interface RequestRecord {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  /** `performance.now()` at arrival. */
+  readonly startedAt: number;
+  model?: string;
+  backend?: string;
+  /** Milliseconds from arrival to the first upstream event. */
+  ttfbMs?: number;
+  usage?: UpstreamUsage;
+  /** Code of an error that ended a stream after its start. */
+  streamError?: string;
+  /** The plan's usage headers of this answer. */
+  quota?: Record<string, string>;
+}
+
+/** A handler that fills a record. */
+export type RecordingHandler = (request: Request, record: RequestRecord) => Promise<Response>;
+
+/** Options of {@link withRequestLog}. */
+export interface RequestLogOptions {
+  logger: Logger;
+  newId: () => string;
+  /** Milliseconds, monotonic. */
+  clock?: () => number;
+}
+
+/** Wraps a handler so that every request gets an id and exactly one log line. */
+export function withRequestLog(
+  inner: RecordingHandler,
+  options: RequestLogOptions,
+): (request: Request) => Promise<Response> {
+  const clock = options.clock ?? (() => performance.now());
+  return async (request) => {
+    const url = new URL(request.url);
+    const record: RequestRecord = {
+      id: options.newId(),
+      method: request.method,
+      path: url.pathname,
+      startedAt: clock(),
+    };
+    const response = await inner(request, record);
+    const write = (outcome?: string) =>
+      logLine(options.logger, record, response.status, clock(), outcome);
+    const streaming = (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
+    if (!streaming || !response.body) {
+      write();
+      return response;
+    }
+    return new Response(watchEnd(response.body, write), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+/** Passes a body through and calls `onEnd` once when it ends or is cancelled. */
+function watchEnd(
+  body: ReadableStream<Uint8Array>,
+  onEnd: (outcome?: string) => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let ended = false;
+  const end = (outcome?: string) => {
+    if (ended) return;
+    ended = true;
+    onEnd(outcome);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) {
+          controller.close();
+          end();
+          return;
+        }
+        controller.enqueue(value);
+      } catch (err) {
+        end("stream_failed");
+        controller.error(err);
+      }
+    },
+    cancel(reason) {
+      end("client_closed_request");
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function logLine(
+  logger: Logger,
+  record: RequestRecord,
+  status: number,
+  now: number,
+  outcome?: string,
+): void {
+  const u = record.usage;
+  const fields = {
+    id: record.id,
+    method: record.method,
+    path: record.path,
+    model: record.model,
+    backend: record.backend,
+    status,
+    ttfb_ms: record.ttfbMs !== undefined ? Math.round(record.ttfbMs) : undefined,
+    duration_ms: Math.round(now - record.startedAt),
+    tokens: u
+      ? {
+        input: u.input_tokens,
+        cached: u.input_tokens_details?.cached_tokens,
+        output: u.output_tokens,
+        reasoning: u.output_tokens_details?.reasoning_tokens,
+      }
+      : undefined,
+    stream_error: record.streamError ?? outcome,
+    quota_primary_used_percent: numberOrUndefined(record.quota?.["x-codex-primary-used-percent"]),
+    quota_secondary_used_percent: numberOrUndefined(
+      record.quota?.["x-codex-secondary-used-percent"],
+    ),
+  };
+  // Health probes are frequent and say nothing: keep them out of info.
+  if (record.path === "/health") logger.debug("request", fields);
+  else logger.info("request", fields);
+}
+
+function numberOrUndefined(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * A requested model name → backend, upstream slug and effort, checked
+ * against that backend's catalog (spec §7). Unknown or retired slugs get a
+ * 404 `model_not_found` that names what is available.
+ *
+ * @module
+ */
+import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
+import { ProxyError } from "../errors.ts";
+import type { Catalog, CatalogModel } from "./catalog.ts";
+import type { CatalogService } from "./catalog_service.ts";
+import { type ModelRoute, routeModel } from "./route_model.ts";
+
+/** A route the catalog agrees with. */
+export interface ResolvedModel extends ModelRoute {
+  /** The catalog entry, when the catalog knows the slug. */
+  entry?: CatalogModel;
+  catalog: Catalog;
+}
+
+/**
+ * Routes `name` and checks it against the backend's catalog.
+ *
+ * With a live or cached (`models_cache.json`) catalog the slug must be in it
+ * (hidden models count: they are usable, just not listed). With only the
+ * configured list, which is a guess, the name goes through and the backend
+ * decides; its "model not found" is mapped to the same 404.
+ *
+ * @throws {ProxyError} 404 `model_not_found` naming the available models.
+ */
+export async function resolveModel(
+  name: string,
+  config: ResolvedConfig,
+  catalogs: ReadonlyMap<string, CatalogService>,
+): Promise<ResolvedModel> {
+  const route = routeModel(name, config);
+  const catalog = await catalogs.get(route.backend.name)!.get();
+  const find = (slug: string) => catalog.models.find((m) => m.slug === slug);
+  // A catalog slug that happens to end like an effort (`x-high`) is taken whole.
+  if (route.effort && find(`${route.slug}-${route.effort}`)) {
+    const slug = `${route.slug}-${route.effort}`;
+    return { backend: route.backend, slug, entry: find(slug), catalog };
+  }
+  const entry = find(route.slug);
+  if (catalog.source === "configured list") return { ...route, entry, catalog };
+  if (!entry) {
+    throw modelNotFound(
+      `The model \`${name}\` is not offered by the Codex backend (${route.backend.name}).`,
+      route.backend,
+      config,
+      catalog,
+    );
+  }
+  const efforts = entry.supported_reasoning_levels?.map((l) => l.effort) ?? [];
+  if (route.effort && efforts.length > 0 && !efforts.includes(route.effort)) {
+    throw modelNotFound(
+      `The model \`${route.slug}\` does not take the reasoning effort \`${route.effort}\` (it takes ${
+        efforts.join(", ")
+      }).`,
+      route.backend,
+      config,
+      catalog,
+    );
+  }
+  return { ...route, entry, catalog };
+}
+
+/** Listed (visible) slugs of a catalog, best first. */
+export function visibleModels(catalog: Catalog): CatalogModel[] {
+  return catalog.models
+    .filter((m) => m.visibility !== "hide")
+    .sort((a, b) => (a.priority ?? 1e9) - (b.priority ?? 1e9));
+}
+
+/** The id a client uses for a slug of `backend` (`<backend>:` unless it is the default). */
+export function clientModelId(
+  slug: string,
+  backend: ResolvedBackend,
+  config: ResolvedConfig,
+): string {
+  return backend.name === config.default_backend ? slug : `${backend.name}:${slug}`;
+}
+
+/** 404 `model_not_found` whose message ends with the available models. */
+export function modelNotFound(
+  lead: string,
+  backend: ResolvedBackend,
+  config: ResolvedConfig,
+  catalog: Catalog,
+): ProxyError {
+  const ids = visibleModels(catalog).map((m) => clientModelId(m.slug, backend, config));
+  const available = ids.length > 0 ? ids.join(", ") : "none (the catalog is empty)";
+  return new ProxyError(
+    404,
+    `${lead} Available models: ${available} (also with an effort suffix such as -high; see GET /v1/models).`,
+    { code: "model_not_found", param: "model" },
+  );
+}
+
+/**
+ * Adds the available models to a backend's own "model not found" (when the
+ * configured list let an unknown name through).
+ */
+export function withAvailableModels(
+  error: ProxyError,
+  backend: ResolvedBackend,
+  config: ResolvedConfig,
+  catalog: Catalog,
+): ProxyError {
+  if (error.code !== "model_not_found" || error.message.includes("Available models:")) {
+    return error;
+  }
+  const listed = modelNotFound(error.message, backend, config, catalog);
+  return new ProxyError(404, listed.message, {
+    code: "model_not_found",
+    param: "model",
+    headers: error.headers,
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The plan's usage as the backend reports it on every answer (spec §8):
+ * `x-codex-*` headers, kept per account so `/status` and the logs can show
+ * them and each client answer can carry them.
+ *
+ * @module
+ */
+
+/** One usage window (primary ≈ 5 h, secondary ≈ 1 week). */
+export interface QuotaWindow {
+  used_percent?: number;
+  window_minutes?: number;
+  reset_after_seconds?: number;
+  /** ISO time of the reset. */
+  resets_at?: string;
+}
+
+/** The latest usage figures of one account. */
+export interface QuotaSnapshot {
+  plan_type?: string;
+  primary?: QuotaWindow;
+  secondary?: QuotaWindow;
+  /** ISO time these figures arrived. */
+  updated_at: string;
+  /** The raw `x-codex-*` headers, as passed on to clients. */
+  headers: Record<string, string>;
+}
+
+/** The `x-codex-*` headers of an answer (lower-case names). */
+export function pickQuotaHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (name.startsWith("x-codex-")) out[name] = value;
+  }
+  return out;
+}
+
+/** Parses quota headers into a snapshot; undefined when there are none. */
+export function parseQuota(
+  headers: Record<string, string>,
+  now: number,
+): QuotaSnapshot | undefined {
+  if (Object.keys(headers).length === 0) return undefined;
+  const num = (name: string) => {
+    const value = Number(headers[name]);
+    return headers[name] !== undefined && Number.isFinite(value) ? value : undefined;
+  };
+  const window = (which: "primary" | "secondary"): QuotaWindow | undefined => {
+    const resetAt = num(`x-codex-${which}-reset-at`);
+    const w: QuotaWindow = {
+      used_percent: num(`x-codex-${which}-used-percent`),
+      window_minutes: num(`x-codex-${which}-window-minutes`),
+      reset_after_seconds: num(`x-codex-${which}-reset-after-seconds`),
+      resets_at: resetAt !== undefined ? new Date(resetAt * 1000).toISOString() : undefined,
+    };
+    return Object.values(w).some((v) => v !== undefined) ? w : undefined;
+  };
+  return {
+    plan_type: headers["x-codex-plan-type"],
+    primary: window("primary"),
+    secondary: window("secondary"),
+    updated_at: new Date(now).toISOString(),
+    headers,
+  };
+}
+
+/** Latest quota per account id; one per app instance. */
+export class QuotaTracker {
+  readonly #byAccount = new Map<string, QuotaSnapshot>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** Records an answer's headers; returns the `x-codex-*` ones to pass on. */
+  record(accountId: string, headers: Headers): Record<string, string> {
+    const picked = pickQuotaHeaders(headers);
+    const snapshot = parseQuota(picked, this.#now());
+    if (snapshot) this.#byAccount.set(accountId, snapshot);
+    return snapshot ? picked : this.#byAccount.get(accountId)?.headers ?? {};
+  }
+
+  /** The latest snapshot of an account, if any answer carried one. */
+  latest(accountId: string): QuotaSnapshot | undefined {
+    return this.#byAccount.get(accountId);
+  }
+}
