@@ -11,9 +11,13 @@ import { authPathCandidates, codexHomeDir } from "./auth/discover_auth_path.ts";
 import { FileCredentialSource } from "./auth/file_credential_source.ts";
 import { readCodexConfigToml } from "./auth/keyring_hint.ts";
 import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
+import { ResponseStore } from "./core/response_store.ts";
 import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts";
 import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
 import { openAIErrorBody } from "./dialects/openai_error.ts";
+import { responsesFrontend } from "./dialects/responses/frontend.ts";
+import { expandPreviousResponse, rememberResponse } from "./dialects/responses/response_memory.ts";
+import { handleStoredResponseRoute } from "./dialects/responses/stored_routes.ts";
 import { ProxyError } from "./errors.ts";
 import { requireApiKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
@@ -63,6 +67,8 @@ interface Services {
   catalogs: ReadonlyMap<string, CatalogService>;
   /** Latest `x-codex-*` usage per account (spec §8). */
   quota: QuotaTracker;
+  /** Finished Responses, for previous_response_id and GET /v1/responses/{id}. */
+  responses: ResponseStore;
   startedAt: number;
 }
 
@@ -118,6 +124,11 @@ function createServices(deps: AppDeps): Services {
     credentials,
     catalogs,
     quota: new QuotaTracker(now),
+    responses: new ResponseStore({
+      maxEntries: config.responses_store.max_entries,
+      ttlSeconds: config.responses_store.ttl_seconds,
+      now,
+    }),
     startedAt: now(),
   };
 }
@@ -155,6 +166,7 @@ function defaultCredentialSource(
 
 const FRONTENDS: Record<string, Frontend> = {
   "/v1/chat/completions": chatCompletionsFrontend,
+  "/v1/responses": responsesFrontend,
 };
 
 async function handle(
@@ -186,6 +198,10 @@ async function handle(
       requireMethod(request, "GET");
       return json(await statusReport(services));
     }
+    if (path.startsWith("/v1/responses/")) {
+      const answer = handleStoredResponseRoute(request, path, services.responses);
+      if (answer) return json(answer);
+    }
     if (frontend) {
       requireMethod(request, "POST");
       return await handleCompletion(request, frontend, services, record);
@@ -215,6 +231,7 @@ async function handleCompletion(
     if (parsed.dropped.length > 0) {
       logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
     }
+    expandPreviousResponse(parsed, services.responses);
     record.model = parsed.model;
     const route = resolved = await resolveModel(parsed.model, config, services.catalogs);
     const backend = route.backend;
@@ -242,6 +259,7 @@ async function handleCompletion(
       codexTools: [],
       environmentContext: backend.extra.codex.environment_context,
       requestId,
+      resolveItemReference: (id) => services.responses.findItem(id),
     });
     if (upstreamRequest.notes?.length) {
       logger.debug("repaired input", { requestId, notes: upstreamRequest.notes });
@@ -282,6 +300,9 @@ async function handleCompletion(
       onFinish: (result, error) => {
         record.usage = result.usage;
         if (error) record.streamError = error.code ?? String(error.status);
+        else if (parsed.dialect === "responses") {
+          rememberResponse(services.responses, parsed, result, context);
+        }
       },
     });
   } catch (err) {

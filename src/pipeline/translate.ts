@@ -16,8 +16,10 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../core/request_model.ts";
+import { dropInstructionsEcho } from "../core/instructions_echo.ts";
 import { sanitizeInput } from "../core/sanitize_input.ts";
 import { buildToolNameMap, type ToolNameMap } from "../core/tool_names.ts";
+import { translatePassthrough } from "./translate_passthrough.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
 
 /** What `translate` needs besides the request. */
@@ -41,6 +43,9 @@ export interface TranslateContext {
 /** Builds the upstream request. */
 export function translate(request: CanonicalRequest, context: TranslateContext): UpstreamRequest {
   const { capabilities } = context;
+  if (capabilities.codex_passthrough && request.dialect === "responses") {
+    return translatePassthrough(request, context);
+  }
   const clientSystem = [...(request.instructions ? [request.instructions] : []), ...request.system]
     .filter((s) => s.trim() !== "")
     .join("\n\n");
@@ -55,7 +60,7 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     input.push(userText(renderEnvironmentContext(context.environmentContext)));
   }
   if (leadingDeveloper) input.push(developerText(leadingDeveloper));
-  for (const item of request.input) {
+  for (const item of dropInstructionsEcho(request.input, instructions)) {
     // A system message left in the conversation goes as `developer`: the backend takes no `system`.
     input.push(isMessage(item) && item.role === "system" ? { ...item, role: "developer" } : item);
   }

@@ -1,0 +1,35 @@
+/**
+ * The Responses stream with `codex_passthrough: false`: the backend's events
+ * rebuilt by codexgate: the model name echoed as the client asked, tool names
+ * mapped back, `sequence_number` counted by codexgate, and the terminal
+ * `response` carrying the full `output`.
+ *
+ * @module
+ */
+import { ResponseAccumulator } from "../../core/response_accumulator.ts";
+import { eventFrame } from "../../sse/sse_format.ts";
+import type { UpstreamEvent } from "../../upstream/events.ts";
+import type { ResponseContext, StreamMapper } from "../frontend.ts";
+import { clientResponse, normalizeItem, normalizeResponse } from "./client_response.ts";
+
+/** Creates the normalising mapper for one response. */
+export function createNormalizedStreamMapper(context: ResponseContext): StreamMapper {
+  const accumulator = new ResponseAccumulator();
+  let sequence = 0;
+  return {
+    map(event: UpstreamEvent): string {
+      accumulator.push(event);
+      const out: UpstreamEvent = { ...event };
+      if (out.response) {
+        out.response = event.type === "response.completed" || event.type === "response.incomplete"
+          ? clientResponse(out.response, accumulator.outputItems(), context)
+          : normalizeResponse(out.response, context);
+      }
+      if (out.item) out.item = normalizeItem(out.item, context);
+      if ("sequence_number" in out) out.sequence_number = sequence;
+      sequence++;
+      return eventFrame(out.type, JSON.stringify(out));
+    },
+    end: () => "",
+  };
+}

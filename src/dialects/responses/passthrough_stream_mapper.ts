@@ -1,0 +1,36 @@
+/**
+ * The Responses stream with `codex_passthrough: true`: every backend event is
+ * written byte for byte as received, except a terminal `response.completed` /
+ * `response.incomplete` with an empty `output`, which gets the finished items
+ * filled in (the `openai` SDK's `responses.stream()` replaces what it
+ * accumulated with that object, spec §10).
+ *
+ * @module
+ */
+import { ResponseAccumulator } from "../../core/response_accumulator.ts";
+import { eventFrame } from "../../sse/sse_format.ts";
+import type { UpstreamEvent } from "../../upstream/events.ts";
+import type { ResponseContext, StreamMapper } from "../frontend.ts";
+import { clientResponse } from "./client_response.ts";
+
+/** Creates the verbatim mapper for one response. */
+export function createPassthroughStreamMapper(context: ResponseContext): StreamMapper {
+  const accumulator = new ResponseAccumulator();
+  return {
+    map(event: UpstreamEvent, raw: string): string {
+      accumulator.push(event);
+      const response = event.response;
+      const needsOutput = (event.type === "response.completed" ||
+        event.type === "response.incomplete") &&
+        response &&
+        (!Array.isArray(response.output) || response.output.length === 0);
+      if (!needsOutput) return eventFrame(event.type, raw);
+      const filled = {
+        ...event,
+        response: clientResponse(response, accumulator.outputItems(), context),
+      };
+      return eventFrame(event.type, JSON.stringify(filled));
+    },
+    end: () => "",
+  };
+}
