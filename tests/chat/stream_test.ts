@@ -299,3 +299,26 @@ Deno.test("chat: stop sequences cut the answer (streamed: across deltas, upstrea
   assertEquals(completion.choices[0].message.content, "Answer: 42");
   assertEquals(completion.choices[0].finish_reason, "stop");
 });
+
+Deno.test("chat stream: a backend stream cut mid-answer → one error event, no [DONE]", async () => {
+  await using proxy = await startProxy();
+  proxy.fake.enqueue({
+    kind: "events",
+    events: new ScriptBuilder().text(["cut ", "here", " never"]).completed(),
+    // created, in_progress, item added, part added, two deltas: then the connection ends.
+    cutAfter: 6,
+  });
+  const { status, frames } = await rawChat(proxy, {
+    model: "gpt-5.4",
+    messages: [{ role: "user", content: "hi" }],
+    stream: true,
+  });
+  assertEquals(status, 200);
+  const last = frames.at(-1) as { error?: Record<string, unknown> };
+  assertEquals(last.error?.code, "upstream_stream_cut");
+  assertEquals(frames.filter((f) => f === "[DONE]" || "error" in f).length, 1);
+  const content = frames.slice(0, -1).map((f) =>
+    (f as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? ""
+  ).join("");
+  assertEquals(content, "cut here");
+});

@@ -13,7 +13,12 @@ import type {
 import { badRequest } from "../../errors.ts";
 import { REPLAY_FIELD, replayItems } from "./reasoning_replay.ts";
 
-/** Parameters codexgate reads; every other top-level key is dropped (and logged at debug). */
+/**
+ * Parameters codexgate reads. Every other top-level key (temperature, top_p,
+ * max_tokens, max_completion_tokens, n of 1, penalties, logit_bias, logprobs,
+ * user, metadata, seed, …) is dropped, never forwarded (the backend refuses
+ * them), and logged at debug.
+ */
 export const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "model",
   "messages",
@@ -31,33 +36,6 @@ export const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "stop",
   "prompt_cache_key",
 ]);
-
-/**
- * Parameters the backend refuses or cannot honour (sampling, token limits, `n`
- * of 1, logprobs, …): accepted from the client, never forwarded, logged at
- * debug. Listed for documentation; any key outside {@link CHAT_PARAMS} is dropped.
- */
-export const DROPPED_CHAT_PARAMS = [
-  "temperature",
-  "top_p",
-  "max_tokens",
-  "max_completion_tokens",
-  "n",
-  "presence_penalty",
-  "frequency_penalty",
-  "logit_bias",
-  "logprobs",
-  "top_logprobs",
-  "user",
-  "metadata",
-  "seed",
-  "service_tier",
-  "store",
-  "prediction",
-  "modalities",
-  "audio",
-  "web_search_options",
-] as const;
 
 type Json = Record<string, unknown>;
 
