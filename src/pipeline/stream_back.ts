@@ -40,6 +40,10 @@ class UpstreamEventReader {
   #batch: { event: UpstreamEvent; raw: string }[] = [];
   #done = false;
   #logger: Logger;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #readStartedAt = 0;
+  #reading = false;
+  #timedOut: ProxyError | undefined;
 
   constructor(body: ReadableStream<Uint8Array>, idleMs: number, logger: Logger) {
     this.#reader = body.getReader();
@@ -67,6 +71,7 @@ class UpstreamEventReader {
       const { value, done } = await this.#readWithTimeout();
       if (done) {
         this.#done = true;
+        this.#stopTimer();
         this.#parser.feed(this.#decoder.decode());
         this.#parser.end();
       } else {
@@ -81,30 +86,55 @@ class UpstreamEventReader {
     return undefined;
   }
 
+  /**
+   * One read, failing when it waits longer than the idle limit. One timer
+   * serves the whole stream (re-armed only when it fires early), not a timer
+   * and a race per read: a flood stream does thousands of reads.
+   */
   async #readWithTimeout(): Promise<ReadableStreamReadResult<Uint8Array>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ProxyError(504, `The Codex backend sent nothing for ${this.#idleMs / 1000} s`, {
-              code: "upstream_timeout",
-              type: "timeout_error",
-            }),
-          ),
-        this.#idleMs,
-      );
-    });
+    this.#readStartedAt = performance.now();
+    this.#reading = true;
+    if (this.#timer === undefined) this.#armTimer(this.#idleMs);
+    let result: ReadableStreamReadResult<Uint8Array>;
     try {
-      return await Promise.race([this.#reader.read(), timeout]);
+      result = await this.#reader.read();
     } finally {
-      clearTimeout(timer);
+      this.#reading = false;
     }
+    if (this.#timedOut) throw this.#timedOut;
+    return result;
+  }
+
+  #armTimer(delayMs: number): void {
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(1, delayMs));
+  }
+
+  #onTimer(): void {
+    this.#timer = undefined;
+    if (this.#done) return;
+    const waited = performance.now() - this.#readStartedAt;
+    if (!this.#reading || waited < this.#idleMs) {
+      this.#armTimer(this.#reading ? this.#idleMs - waited : this.#idleMs);
+      return;
+    }
+    this.#timedOut = new ProxyError(
+      504,
+      `The Codex backend sent nothing for ${this.#idleMs / 1000} s`,
+      { code: "upstream_timeout", type: "timeout_error" },
+    );
+    // Ends the pending read (done), which then throws the timeout.
+    this.#reader.cancel(this.#timedOut).catch(() => {});
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Stops reading and releases the upstream connection. */
   cancel(reason?: unknown): void {
     this.#done = true;
+    this.#stopTimer();
     this.#reader.cancel(reason).catch(() => {});
   }
 }

@@ -42,6 +42,17 @@ export class SseParser {
     let start = 0;
     if (this.#skipLeadingLf && text.charCodeAt(0) === 10) start = 1;
     this.#skipLeadingLf = false;
+    if (text.indexOf("\r", start) === -1) {
+      // Fast path (every backend stream): only "\n" line ends, found by the native indexOf.
+      for (let i = text.indexOf("\n", start); i !== -1; i = text.indexOf("\n", start)) {
+        const piece = text.slice(start, i);
+        this.#line(this.#partial === "" ? piece : this.#partial + piece);
+        this.#partial = "";
+        start = i + 1;
+      }
+      if (start < text.length) this.#partial += text.slice(start);
+      return;
+    }
     for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
@@ -66,7 +77,8 @@ export class SseParser {
 
   #dispatch(): void {
     if (this.#hasData) {
-      const frame: SseFrame = { event: this.#event, data: this.#data.join("\n") };
+      const data = this.#data.length === 1 ? this.#data[0] : this.#data.join("\n");
+      const frame: SseFrame = { event: this.#event, data };
       if (this.#id !== undefined) frame.id = this.#id;
       this.#onFrame(frame);
     }
