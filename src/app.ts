@@ -7,6 +7,9 @@
  * @module
  */
 import type { CredentialSource } from "./auth/credentials.ts";
+import { createCapabilityTransform } from "./capabilities/capability_transforms.ts";
+import { CODEX_TOOLS } from "./capabilities/codex_tools.ts";
+import { takeEnvironmentOverride } from "./capabilities/environment_override.ts";
 import { authPathCandidates, codexHomeDir } from "./auth/discover_auth_path.ts";
 import { FileCredentialSource } from "./auth/file_credential_source.ts";
 import { readCodexConfigToml } from "./auth/keyring_hint.ts";
@@ -226,6 +229,7 @@ async function handleCompletion(
   try {
     const body = await readJsonBody(request, config.server.body_limit_mb * 1048576);
     const override = takeCapabilityOverride(body, request.headers);
+    const environment = takeEnvironmentOverride(body, request.headers);
     const parsed = frontend.parse(body, request.headers);
     if (override) parsed.capability_override = override;
     if (parsed.dropped.length > 0) {
@@ -256,8 +260,8 @@ async function handleCompletion(
       slug: route.slug,
       effort: route.effort,
       baseInstructions: await catalog.baseInstructions(route.slug),
-      codexTools: [],
-      environmentContext: backend.extra.codex.environment_context,
+      codexTools: CODEX_TOOLS,
+      environmentContext: { ...backend.extra.codex.environment_context, ...environment },
       requestId,
       resolveItemReference: (id) => services.responses.findItem(id),
     });
@@ -295,6 +299,12 @@ async function handleCompletion(
       stream: parsed.stream,
       idleTimeoutMs: timeoutMs,
       logger,
+      transform: createCapabilityTransform(capabilities, {
+        rules: backend.extra.codex.reactor_rules,
+        logger,
+        requestId,
+        toolName: context.toolNameFromUpstream,
+      }),
       headers: { ...answer.quotaHeaders, "x-request-id": requestId },
       onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
       onFinish: (result, error) => {

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { compileReactorRule } from "../capabilities/reactor_rules.ts";
 import { partialCapabilitiesSchema } from "./capabilities.ts";
 
 /** Default Codex backend base URL (spec §1). */
@@ -25,6 +26,12 @@ const reactorRuleSchema = z.strictObject({
   message: z.string().optional(),
   rename_to: z.string().optional(),
   replace_with: z.string().optional(),
+}).superRefine((rule, ctx) => {
+  try {
+    compileReactorRule(rule, 0);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+  }
 });
 
 const environmentContextSchema = z.strictObject({

@@ -79,7 +79,7 @@ export function validateOverride(where: string, value: unknown): PartialCapabili
   }
   const allowed = CAPABILITY_VALUES as Record<string, readonly unknown[]>;
   for (const [key, v] of Object.entries(value)) {
-    if (!(key in allowed)) {
+    if (!Object.hasOwn(allowed, key)) {
       throw badRequest(
         `${where}.${key}: unknown capability; known keys are ${Object.keys(allowed).join(", ")}`,
         { param: `${where}.${key}`, code: "invalid_capabilities" },

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type EventTransform, transformBatch } from "../capabilities/event_transform.ts";
 import type { AccumulatedResponse } from "../core/response_accumulator.ts";
 import { ResponseAccumulator } from "../core/response_accumulator.ts";
 import type { Frontend, ResponseContext } from "../dialects/frontend.ts";
@@ -29,6 +30,8 @@ export interface StreamBackOptions {
   onFinish?: (result: AccumulatedResponse, error?: ProxyError) => void;
   /** Called once when the first event arrives (time to first byte). */
   onFirstEvent?: () => void;
+  /** Capability transforms (tool-call reactor, tool calls as text), before any mapping. */
+  transform?: EventTransform;
 }
 
 /** Reads upstream events in batches: one batch per upstream read. */
@@ -150,6 +153,9 @@ export async function streamBack(
 ): Promise<Response> {
   const { frontend, context, logger } = options;
   const reader = new UpstreamEventReader(upstream, options.idleTimeoutMs, logger);
+  const transform = options.transform;
+  const transformed = (batch: { event: UpstreamEvent; raw: string }[]) =>
+    transform ? transformBatch(transform, batch) : batch;
   const accumulator = new ResponseAccumulator();
   let finished = false;
   const finish = (error?: ProxyError) => {
@@ -185,7 +191,7 @@ export async function streamBack(
     try {
       let batch: typeof first | undefined = first;
       while (batch) {
-        for (const { event } of batch) accumulator.push(event);
+        for (const { event } of transformed(batch)) accumulator.push(event);
         if (accumulator.finished) break;
         batch = await reader.next();
       }
@@ -238,7 +244,7 @@ export async function streamBack(
             return;
           }
           let out = "";
-          for (const { event, raw } of batch) {
+          for (const { event, raw } of transformed(batch)) {
             accumulator.push(event);
             out += mapper.map(event, raw);
             if (TERMINAL_EVENTS.has(event.type) || mapper.finished?.()) break;

@@ -56,7 +56,11 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   );
 
   const input: InputItem[] = [];
-  if (capabilities.include_environment_context) {
+  // With no values at all there is nothing to say: no empty message.
+  if (
+    capabilities.include_environment_context &&
+    Object.values(context.environmentContext).some((v) => v !== undefined)
+  ) {
     input.push(userText(renderEnvironmentContext(context.environmentContext)));
   }
   if (leadingDeveloper) input.push(developerText(leadingDeveloper));

@@ -1,0 +1,86 @@
+/**
+ * The per-request values of the `<environment_context>` message: a client
+ * states its own cwd, shell, … because the proxy may run on another machine
+ * and never reads them from its own host. Three places, later wins, like
+ * capabilities: `extra_body.codex_environment`, top-level
+ * `codex_environment`, header `x-codex-environment` (JSON).
+ *
+ * @module
+ */
+import type { EnvironmentContext } from "../config/schema.ts";
+import { badRequest } from "../errors.ts";
+
+/** The keys of the environment context, in the order the message lists them. */
+export const ENVIRONMENT_KEYS = [
+  "cwd",
+  "approval_policy",
+  "sandbox_mode",
+  "network_access",
+  "shell",
+] as const;
+
+/**
+ * Reads and removes the request's environment values so they never reach upstream.
+ *
+ * @throws {ProxyError} 400 naming an unknown key or a non-string value.
+ */
+export function takeEnvironmentOverride(
+  body: Record<string, unknown>,
+  headers: Headers,
+): EnvironmentContext | undefined {
+  const layers: [string, unknown][] = [];
+  const extra = body.extra_body;
+  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
+    const record = extra as Record<string, unknown>;
+    if (record.codex_environment !== undefined) {
+      layers.push(["extra_body.codex_environment", record.codex_environment]);
+    }
+    delete record.codex_environment;
+    if (Object.keys(record).length === 0) delete body.extra_body;
+  }
+  if (body.codex_environment !== undefined) {
+    layers.push(["codex_environment", body.codex_environment]);
+  }
+  delete body.codex_environment;
+  const header = headers.get("x-codex-environment");
+  if (header !== null) {
+    try {
+      layers.push(["x-codex-environment", JSON.parse(header)]);
+    } catch {
+      throw badRequest("x-codex-environment: expected a JSON object", {
+        param: "x-codex-environment",
+        code: "invalid_environment",
+      });
+    }
+  }
+  if (layers.length === 0) return undefined;
+  const result: EnvironmentContext = {};
+  for (const [where, value] of layers) Object.assign(result, validate(where, value));
+  return result;
+}
+
+function validate(where: string, value: unknown): EnvironmentContext {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest(`${where}: expected an object with keys ${ENVIRONMENT_KEYS.join(", ")}`, {
+      param: where,
+      code: "invalid_environment",
+    });
+  }
+  const out: EnvironmentContext = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!(ENVIRONMENT_KEYS as readonly string[]).includes(key)) {
+      throw badRequest(
+        `${where}.${key}: unknown key; known keys are ${ENVIRONMENT_KEYS.join(", ")}`,
+        { param: `${where}.${key}`, code: "invalid_environment" },
+      );
+    }
+    if (typeof v !== "string") {
+      throw badRequest(`${where}.${key}: expected a string, got ${JSON.stringify(v)}`, {
+        param: `${where}.${key}`,
+        code: "invalid_environment",
+      });
+    }
+    out[key as keyof EnvironmentContext] = v;
+  }
+  return out;
+}
