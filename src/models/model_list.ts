@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Capabilities } from "../config/capabilities.ts";
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
 import { mergeCapabilities } from "../pipeline/merge_capabilities.ts";
 import type { Catalog, CatalogModel, CatalogSource } from "./catalog.ts";
@@ -32,6 +33,8 @@ export interface ModelEntry {
   context_window?: number;
   /** The backend's effective `protocol` capability. */
   protocol: string;
+  /** The backend's effective default capabilities (a request may override them). */
+  capabilities: Readonly<Capabilities>;
   /** For an alias: the name it stands for. */
   alias_for?: string;
   /** Where the backend's catalog came from. */
@@ -116,6 +119,7 @@ function modelEntry(
   model: CatalogModel,
   extra: { reasoning_effort?: string } = {},
 ): ModelEntry {
+  const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities);
   const entry: ModelEntry = {
     id,
     object: "model",
@@ -123,7 +127,8 @@ function modelEntry(
     owned_by: "openai",
     backend: backend.name,
     upstream_model: model.slug,
-    protocol: mergeCapabilities(backend.extra.codex.default_capabilities).protocol,
+    protocol: capabilities.protocol,
+    capabilities,
     catalog_source: catalog.source,
   };
   if (model.display_name) entry.display_name = model.display_name;

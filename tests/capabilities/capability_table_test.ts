@@ -344,6 +344,20 @@ backends:
     bypass_tool_call_reactor: true,
     include_environment_context: false,
   });
+  const models = await (await fetch(`${proxy.url}/v1/models`)).json();
+  const byBackend = new Map<string, { protocol: string; capabilities: Record<string, unknown> }>(
+    models.data.map((m: { backend: string }) => [m.backend, m]),
+  );
+  assertEquals(byBackend.get("chat_tuned")!.protocol, "openai-chat");
+  assertEquals(
+    byBackend.get("chat_tuned")!.capabilities,
+    health.backends.chat_tuned.default_capabilities,
+  );
+  assertEquals(byBackend.get("responses_tuned")!.protocol, "openai-responses");
+  assertEquals(
+    byBackend.get("responses_tuned")!.capabilities,
+    health.backends.responses_tuned.default_capabilities,
+  );
   // Backend defaults apply without any override.
   proxy.fake.enqueue(reply("text"));
   TEXT_ANSWER(

@@ -63,17 +63,16 @@ Deno.test("prompt_mode, catalog down and no models_cache.json: our fallback, nev
   ]);
 });
 
-Deno.test("prompt_mode: a model the live catalog lacks falls back to models_cache.json", async () => {
-  await using proxy = await startProxy();
+Deno.test("prompt_mode: a live catalog entry without instructions falls back to the cache", async () => {
+  await using proxy = await startProxy({
+    fake: { models: [{ slug: "gpt-5.4", visibility: "list", supported_in_api: true }] },
+  });
   await Deno.writeTextFile(
     join(proxy.codexHome, "models_cache.json"),
-    JSON.stringify({ models: [{ slug: "gpt-5.9-preview", base_instructions: "CACHED 5.9" }] }),
+    JSON.stringify({ models: [{ slug: "gpt-5.4", base_instructions: CACHED }] }),
   );
-  const res = await fetch(`${proxy.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-5.9-preview", messages: USER_ONLY }),
-  });
-  assertEquals(res.status, 200);
-  assertEquals(proxy.fake.calls[0].body!.instructions, "CACHED 5.9");
+  await ask(proxy.url, USER_ONLY);
+  await Deno.remove(join(proxy.codexHome, "models_cache.json"));
+  await ask(proxy.url, USER_ONLY);
+  assertEquals(proxy.fake.calls.map((c) => c.body!.instructions), [CACHED, FALLBACK_INSTRUCTIONS]);
 });
