@@ -5,6 +5,8 @@
  * @module
  */
 import { createHandler } from "./src/app.ts";
+import { describeAuthStartup } from "./src/auth/describe_auth_startup.ts";
+import { runAuthStatus } from "./src/cli/auth_status.ts";
 import { helpText } from "./src/cli/help_text.ts";
 import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { loadConfig } from "./src/config/load_config.ts";
@@ -32,6 +34,12 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === "version") {
     console.log(`codexgate ${VERSION}`);
     return 0;
+  }
+  if (command.kind === "subcommand" && command.name === "auth" && command.args[0] === "status") {
+    return await runAuthStatus(command.args.slice(1), Deno.env.toObject(), {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    });
   }
   if (command.kind === "subcommand") {
     console.error(`codexgate: ${command.name}: not available yet`);
@@ -62,6 +70,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const logger = createLogger(config.log_level);
+  const authNotes = await describeAuthStartup(config, {
+    env: Deno.env.toObject(),
+    platform: Deno.build.os,
+  });
+  for (const note of authNotes) logger[note.level](note.message, note.fields);
   const handler = createHandler({ config, env: Deno.env.toObject(), logger });
   const server = Deno.serve({
     hostname: config.server.host,
