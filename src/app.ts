@@ -15,6 +15,9 @@ import { FileCredentialSource } from "./auth/file_credential_source.ts";
 import { readCodexConfigToml } from "./auth/keyring_hint.ts";
 import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
 import { ResponseStore } from "./core/response_store.ts";
+import { anthropicErrorBody } from "./dialects/anthropic_messages/error_body.ts";
+import { countTokens } from "./dialects/anthropic_messages/count_tokens.ts";
+import { anthropicMessagesFrontend } from "./dialects/anthropic_messages/frontend.ts";
 import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts";
 import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
 import { openAIErrorBody } from "./dialects/openai_error.ts";
@@ -170,7 +173,15 @@ function defaultCredentialSource(
 const FRONTENDS: Record<string, Frontend> = {
   "/v1/chat/completions": chatCompletionsFrontend,
   "/v1/responses": responsesFrontend,
+  "/v1/messages": anthropicMessagesFrontend,
 };
+
+/** Errors outside a completion (auth, 404, 405) in the shape of the API the path belongs to. */
+function errorBodyFor(path: string): (error: ProxyError, requestId: string) => unknown {
+  return path === "/v1/messages" || path.startsWith("/v1/messages/")
+    ? anthropicErrorBody
+    : openAIErrorBody;
+}
 
 async function handle(
   request: Request,
@@ -209,11 +220,18 @@ async function handle(
       requireMethod(request, "POST");
       return await handleCompletion(request, frontend, services, record);
     }
+    if (path === "/v1/messages/count_tokens") {
+      requireMethod(request, "POST");
+      const body = await readJsonBody(request, services.config.server.body_limit_mb * 1048576);
+      return Response.json(countTokens(body, request.headers), {
+        headers: { "x-request-id": requestId },
+      });
+    }
     throw new ProxyError(404, `No route for ${request.method} ${url.pathname}`, {
       code: "not_found",
     });
   } catch (err) {
-    return errorResponse(err, frontend?.errorBody ?? openAIErrorBody, services, requestId);
+    return errorResponse(err, frontend?.errorBody ?? errorBodyFor(path), services, requestId);
   }
 }
 

@@ -53,4 +53,6 @@ export interface Frontend {
   errorBody(error: ProxyError, requestId: string): unknown;
   /** One in-band error event for a stream that already started. */
   streamError(error: ProxyError, requestId: string): string;
+  /** Optional: wraps the client stream (Anthropic's keep-alive pings). */
+  wrapStream?(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
 }

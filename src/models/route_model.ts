@@ -5,6 +5,7 @@
  */
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
+import { claudeModelAlias } from "./claude_model_aliases.ts";
 
 /** Where a requested model goes. */
 export interface ModelRoute {
@@ -20,14 +21,15 @@ export const EFFORT_LEVELS = ["none", "minimal", "low", "medium", "high", "xhigh
 const EFFORT_SUFFIX = new RegExp(`^(.+)-(${EFFORT_LEVELS.join("|")})$`);
 
 /**
- * Routes a model name: config `aliases` first, then `openai-codex:<slug>` (the
+ * Routes a model name: config `aliases` first (built-in `claude-*` family
+ * aliases when config names none), then `openai-codex:<slug>` (the
  * first backend of that type), `<backend>:<slug>`, or a bare slug (the
  * default backend); an effort suffix is split off.
  *
  * @throws {ProxyError} 404 for an unknown backend prefix.
  */
 export function routeModel(name: string, config: ResolvedConfig): ModelRoute {
-  const aliased = resolveAlias(name, config.aliases);
+  const aliased = resolveAlias(claudeModelAlias(name, config.aliases) ?? name, config.aliases);
   let backend = config.backends[config.default_backend];
   let slug = aliased;
   const colon = aliased.indexOf(":");

@@ -287,7 +287,7 @@ export async function streamBack(
     },
   }, { highWaterMark: 0 });
 
-  return new Response(body, {
+  return new Response(frontend.wrapStream?.(body) ?? body, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
