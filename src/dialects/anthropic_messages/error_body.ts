@@ -33,7 +33,9 @@ export function anthropicErrorType(error: ProxyError): AnthropicErrorType {
   if (error.status === 404) return "not_found_error";
   if (error.status === 413) return "request_too_large";
   if (error.status === 429) return "rate_limit_error";
-  if (error.status === 529 || (error.status >= 500 && isOverloaded(error))) {
+  if (
+    error.status === 503 || error.status === 529 || (error.status >= 500 && isOverloaded(error))
+  ) {
     return "overloaded_error";
   }
   if (error.status >= 500) return "api_error";
