@@ -1,0 +1,193 @@
+/**
+ * The real Codex CLI (`@openai/codex`, pinned) against codexgate + the fake
+ * backend, inside a loopback-only network namespace. Skips, saying why, when
+ * the CLI cannot be installed or `unshare -n` is not allowed (README: "Real
+ * client tests").
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import type { PhaseReport, ScenarioReport } from "./codex_cli_scenario.ts";
+
+const CODEX_VERSION = "0.169.0";
+const cliDir = Deno.env.get("CODEXGATE_CODEX_CLI_DIR") ??
+  join(
+    Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/tmp", ".cache"),
+    "codexgate-test",
+    `codex-cli-${CODEX_VERSION}`,
+  );
+const codexBin = join(cliDir, "node_modules", ".bin", "codex");
+
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; text: string }> {
+  try {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const dec = new TextDecoder();
+    return { ok: out.success, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+  } catch (err) {
+    return { ok: false, text: String(err) };
+  }
+}
+
+/** Installs the pinned CLI (outside any namespace); returns why it cannot run, if so. */
+async function prepare(): Promise<string | undefined> {
+  const ns = await run("unshare", ["-n", "sh", "-c", "ip link set lo up && true"]);
+  if (!ns.ok) return `unshare -n is not available here (${ns.text.trim().slice(0, 200)})`;
+  const version = await run(codexBin, ["--version"]);
+  if (version.ok && version.text.includes(CODEX_VERSION)) return undefined;
+  try {
+    await Deno.mkdir(cliDir, { recursive: true });
+  } catch (err) {
+    return `cannot create ${cliDir} for the Codex CLI: ${err}`;
+  }
+  const install = await run("npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--prefix",
+    cliDir,
+    `@openai/codex@${CODEX_VERSION}`,
+  ]);
+  if (!install.ok) {
+    return `npm install @openai/codex@${CODEX_VERSION} failed: ${install.text.slice(-300)}`;
+  }
+  const again = await run(codexBin, ["--version"]);
+  return again.ok ? undefined : `the installed Codex CLI does not run: ${again.text.slice(0, 300)}`;
+}
+
+const skipReason = await prepare();
+if (skipReason) {
+  console.warn(`\n⚠ SKIPPING the real Codex CLI tests: ${skipReason}\n`);
+}
+
+let report: Promise<ScenarioReport> | undefined;
+/** Runs the scenario once for all tests of this file. */
+function scenario(): Promise<ScenarioReport> {
+  report ??= (async () => {
+    const script = new URL("./codex_cli_scenario.ts", import.meta.url).pathname;
+    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+    const out = await new Deno.Command("unshare", {
+      args: [
+        "-n",
+        "sh",
+        "-c",
+        `ip link set lo up && exec ${quote(Deno.execPath())} run -A ${quote(script)} ${
+          quote(codexBin)
+        }`,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout).trim().split("\n");
+    assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
+    return JSON.parse(stdout.at(-1)!) as ScenarioReport;
+  })();
+  return report;
+}
+
+type Item = Record<string, unknown>;
+
+function completedItems(events: Record<string, unknown>[], type: string): Item[] {
+  return events.filter((e) => e.type === "item.completed").map((e) => e.item as Item)
+    .filter((i) => i.type === type);
+}
+
+function phase(r: ScenarioReport, name: string): PhaseReport {
+  const found = r.phases.find((p) => p.name === name);
+  assert(found, `phase ${name} missing`);
+  return found;
+}
+
+for (const mode of ["passthrough", "normalized"]) {
+  Deno.test({
+    name: `codex cli (${mode}): plain answer through codexgate`,
+    ignore: skipReason !== undefined,
+    async fn() {
+      const p = phase(await scenario(), mode);
+      const cli = p.runs[0];
+      assertEquals(cli.code, 0, cli.stderrTail);
+      assertEquals(completedItems(cli.events, "agent_message").map((i) => i.text), [
+        "Echo: Say hi",
+      ]);
+      const threadId = cli.events.find((e) => e.type === "thread.started")?.thread_id;
+      assert(typeof threadId === "string");
+      const turn = cli.events.find((e) => e.type === "turn.completed") as Item;
+      assertEquals((turn.usage as Item).input_tokens, 12);
+
+      const call = p.calls[0];
+      const body = call.body!;
+      const input = body.input as Item[];
+      // Every item id the CLI sent was stripped; the backend would refuse them.
+      assert(input.every((i) => !("id" in i)));
+      assertEquals(input.at(-1), {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: "Say hi" }],
+      });
+      assertEquals(body.store, false);
+      assertEquals(body.stream, true);
+      assertEquals(body.instructions, p.baseInstructions);
+      // Session continuity: the CLI's own session id is the cache key and the session headers.
+      assertEquals(body.prompt_cache_key, threadId);
+      assertEquals(call.headers["session-id"], threadId);
+      assertEquals(call.headers["thread-id"], threadId);
+      assertEquals((body.client_metadata as Item).session_id, threadId);
+      // The CLI's tool kinds reached the backend as it sent them.
+      const types = (body.tools as Item[]).map((t) => t.type);
+      assert(types.includes("function") && types.includes("namespace"), types.join());
+      assert(types.includes("web_search"), types.join());
+      assert((body.tools as Item[]).some((t) => t.name === "exec_command"));
+    },
+  });
+
+  Deno.test({
+    name: `codex cli (${mode}): the fake calls exec_command, the CLI runs it and sends the result`,
+    ignore: skipReason !== undefined,
+    async fn() {
+      const p = phase(await scenario(), mode);
+      const cli = p.runs[1];
+      assertEquals(cli.code, 0, cli.stderrTail);
+      const commands = completedItems(cli.events, "command_execution");
+      assertEquals(commands.length, 1);
+      assertStringIncludes(String(commands[0].command), "echo hi");
+      assertEquals(commands[0].aggregated_output, "hi\n");
+      assertEquals(commands[0].exit_code, 0);
+      const answer = completedItems(cli.events, "agent_message").map((i) => String(i.text));
+      assertEquals(answer.length, 1);
+      assert(answer[0].startsWith("Tool said: "), answer[0]);
+      assertStringIncludes(answer[0], "hi");
+
+      // Request 2 of this run carries the call and the CLI's output, ids stripped.
+      assertEquals(p.calls.length, 3);
+      const input = p.calls[2].body!.input as Item[];
+      const [call, output] = input.slice(-2);
+      assertEquals(call.type, "function_call");
+      assertEquals(call.name, "exec_command");
+      assertEquals(call.arguments, '{"cmd":"echo hi"}');
+      assertEquals(output.type, "function_call_output");
+      assertEquals(output.call_id, call.call_id);
+      assertStringIncludes(String(output.output), "hi");
+      assert(input.every((i) => !("id" in i)));
+      // Same conversation, same session id on both requests of the turn.
+      assertEquals(p.calls[2].headers["session-id"], p.calls[1].headers["session-id"]);
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "codex cli: its first developer message, when it is the catalog's text, becomes instructions",
+  ignore: skipReason !== undefined,
+  async fn() {
+    const r = await scenario();
+    const plain = phase(r, "passthrough").calls[0].body!;
+    const matched = phase(r, "catalog-match");
+    assertEquals(matched.runs[0].code, 0, matched.runs[0].stderrTail);
+    const body = matched.calls[0].body!;
+    const cliText = matched.baseInstructions;
+    assert(cliText.length > 1000, "the CLI's own prompt was captured");
+    assertEquals(body.instructions, cliText);
+    const input = body.input as Item[];
+    // Sent once, not twice: the input is the CLI's minus that first developer message.
+    assertEquals(input.length, (plain.input as Item[]).length - 1);
+    assert(!JSON.stringify(input).includes(JSON.stringify(cliText).slice(1, 200)));
+  },
+});
