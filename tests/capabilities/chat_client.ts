@@ -20,6 +20,8 @@ export interface SeenAnswer {
   finishReason: string | null;
   /** Streaming only: how many chunks carried argument text, per call index. */
   argumentFragments: number[];
+  /** Responses only: the `model` of the final response object. */
+  model?: string;
 }
 
 /** A chat body plus the SDK's extra headers/body. */
