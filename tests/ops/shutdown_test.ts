@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { startFakeCodex } from "../support/fake_codex.ts";
+import { ScriptBuilder } from "../support/fake_script.ts";
+import { startMain } from "../support/run_main.ts";
+import { authJson, makeTokenSet } from "../support/tokens.ts";
+import { settlesWithin, subprocessEnv, waitFor } from "./ops_helpers.ts";
+
+Deno.test("shutdown: SIGTERM during a stream lets it finish, refuses new work, exits 0", async () => {
+  await using fake = await startFakeCodex();
+  const home = await Deno.makeTempDir({ prefix: "codexgate-shutdown-" });
+  const tokens = makeTokenSet();
+  fake.accept(tokens);
+  await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
+  const env = await subprocessEnv(home, {
+    OPENAI_API_BASE_URL: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+  });
+  try {
+    await using main = await startMain([], { env, cwd: home });
+    const words = Array.from({ length: 8 }, (_, i) => `w${i} `);
+    fake.enqueue({
+      kind: "events",
+      events: new ScriptBuilder().text(words).completed(),
+      delayMs: 120,
+    });
+    const res = await fetch(`${main.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "gpt-5.4",
+        stream: true,
+        messages: [{ role: "user", content: "count" }],
+      }),
+    });
+    assertEquals(res.status, 200);
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = dec.decode((await reader.read()).value);
+    main.process.kill("SIGTERM");
+    await waitFor(() => main.stderr().includes("shutting down"));
+    // While the stream still runs, no new work is taken.
+    const during = await fetch(`${main.url}/health`).then(
+      (r) => r.body?.cancel().then(() => "answered"),
+      () => "refused",
+    );
+    assertEquals(during, "refused");
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += dec.decode(value, { stream: true });
+    }
+    const content = text.split("\n\n").filter((f) => f.startsWith("data: {"))
+      .map((f) => JSON.parse(f.slice(6)).choices?.[0]?.delta?.content ?? "").join("");
+    assertEquals(content, words.join(""));
+    assert(text.trimEnd().endsWith("data: [DONE]"), "the stream completed");
+    assert(await settlesWithin(main.process.status, 10_000), "the process exited");
+    const status = await main.process.status;
+    assertEquals(status.code, 0);
+    // Nothing listens any more.
+    const after = await fetch(`${main.url}/health`).then(() => "answered", () => "refused");
+    assertEquals(after, "refused");
+    assertStringIncludes(main.stderr(), "shutting down");
+    assertStringIncludes(main.stderr(), '"msg":"request"');
+    for (const secret of [tokens.access_token, tokens.refresh_token, tokens.id_token]) {
+      assert(!main.stderr().includes(secret), "no token in the server's log");
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("shutdown: a stream longer than shutdown_grace_seconds is cut, exit 0", async () => {
+  await using fake = await startFakeCodex();
+  const home = await Deno.makeTempDir({ prefix: "codexgate-shutdown-" });
+  const tokens = makeTokenSet();
+  fake.accept(tokens);
+  await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
+  await Deno.writeTextFile(join(home, "config.yaml"), "server:\n  shutdown_grace_seconds: 0.5\n");
+  const env = await subprocessEnv(home, {
+    OPENAI_API_BASE_URL: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+  });
+  try {
+    await using main = await startMain([], { env, cwd: home });
+    fake.enqueue({ kind: "hang" });
+    // The backend never answers: the request would run for the whole backend timeout.
+    const pending = fetch(`${main.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5.4", messages: [{ role: "user", content: "hi" }] }),
+    }).then((r) => r.status, () => "cut");
+    await waitFor(() => fake.calls.length === 1);
+    const started = performance.now();
+    main.process.kill("SIGTERM");
+    assert(await settlesWithin(main.process.status, 10_000), "the process exited");
+    assertEquals((await main.process.status).code, 0);
+    assert(performance.now() - started < 8000, "exited soon after the grace period");
+    assertEquals(await pending, "cut");
+    assertStringIncludes(main.stderr(), "grace period over");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
