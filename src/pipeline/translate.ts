@@ -109,7 +109,7 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
 }
 
 /** Every tool name the request mentions: tools, earlier calls, the named tool_choice. */
-function mentionedToolNames(
+export function mentionedToolNames(
   tools: readonly ToolDefinition[],
   input: readonly InputItem[],
   choice: ToolChoice | undefined,
@@ -127,19 +127,22 @@ function isCall(item: InputItem): item is FunctionCallItem | CustomToolCallItem 
   return item.type === "function_call" || item.type === "custom_tool_call";
 }
 
-function renameTool(tool: ToolDefinition, names: ToolNameMap): ToolDefinition {
+/** A tool with its upstream (safe) name. */
+export function renameTool(tool: ToolDefinition, names: ToolNameMap): ToolDefinition {
   if (typeof tool.name !== "string") return tool;
   const name = names.toUpstream(tool.name);
   return name === tool.name ? tool : { ...tool, name };
 }
 
-function renameCall(item: InputItem, names: ToolNameMap): InputItem {
+/** A tool call item with its upstream (safe) name. */
+export function renameCall(item: InputItem, names: ToolNameMap): InputItem {
   if (!isCall(item) || typeof item.name !== "string") return item;
   const name = names.toUpstream(item.name);
   return name === item.name ? item : { ...item, name };
 }
 
-function renameChoice(choice: ToolChoice, names: ToolNameMap): ToolChoice {
+/** A named `tool_choice` with its upstream (safe) name. */
+export function renameChoice(choice: ToolChoice, names: ToolNameMap): ToolChoice {
   if (typeof choice !== "object" || typeof choice.name !== "string") return choice;
   const name = names.toUpstream(choice.name);
   return name === choice.name ? choice : { ...choice, name };

@@ -3,7 +3,8 @@
  * the client's own body, changed only where the backend requires it (spec §4):
  * allow-listed fields only, `store: false`, `stream: true`, `instructions`
  * filled per `prompt_mode` when the client sent none, `system` items placed,
- * and the input sanitised. Pure: no I/O.
+ * tool names the backend refuses mapped to safe ones, and the input
+ * sanitised. Pure: no I/O.
  *
  * @module
  */
@@ -11,7 +12,16 @@ import { dropInstructionsEcho } from "../core/instructions_echo.ts";
 import type { CanonicalRequest, InputItem } from "../core/request_model.ts";
 import { sanitizeInput } from "../core/sanitize_input.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
-import { deriveConversationId, placeSystemPrompt, type TranslateContext } from "./translate.ts";
+import { buildToolNameMap } from "../core/tool_names.ts";
+import {
+  deriveConversationId,
+  mentionedToolNames,
+  placeSystemPrompt,
+  renameCall,
+  renameChoice,
+  renameTool,
+  type TranslateContext,
+} from "./translate.ts";
 
 const ENCRYPTED_REASONING = "reasoning.encrypted_content";
 
@@ -36,15 +46,19 @@ export function translatePassthrough(
     if (placed.leadingDeveloper) input.unshift(developerText(placed.leadingDeveloper));
   }
   const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
+  // Names the backend refuses go up as safe names and are mapped back in the answer.
+  const names = buildToolNameMap(
+    mentionedToolNames(request.tools, sanitized.input, request.tool_choice),
+  );
 
   const conversationId = request.prompt_cache_key ??
     deriveConversationId([instructions, systemText].join("\n\n"), request);
   const body: UpstreamBody = {
     model: context.slug,
     instructions,
-    input: sanitized.input,
-    tools: request.tools,
-    tool_choice: request.tool_choice ?? "auto",
+    input: sanitized.input.map((item) => renameCall(item, names)),
+    tools: request.tools.map((tool) => renameTool(tool, names)),
+    tool_choice: renameChoice(request.tool_choice ?? "auto", names),
     parallel_tool_calls: request.parallel_tool_calls ?? true,
     store: false,
     stream: true,
@@ -56,7 +70,13 @@ export function translatePassthrough(
   if (Object.keys(reasoning).length > 0) body.reasoning = reasoning;
   if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
   if (request.client_metadata) body.client_metadata = request.client_metadata;
-  return { body, conversationId, requestId: context.requestId, notes: sanitized.notes };
+  return {
+    body,
+    conversationId,
+    requestId: context.requestId,
+    notes: sanitized.notes,
+    toolNames: names.reverse,
+  };
 }
 
 function systemToDeveloper(item: InputItem): InputItem {

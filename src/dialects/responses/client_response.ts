@@ -18,8 +18,12 @@ export function clientResponse(
   const filled = Array.isArray(response.output) && response.output.length > 0
     ? response
     : { ...response, output: [...output] };
-  if (context.capabilities.codex_passthrough) return filled;
-  return normalizeResponse(filled, context);
+  if (!context.capabilities.codex_passthrough) return normalizeResponse(filled, context);
+  // Passthrough keeps the backend's object; only tool names codexgate changed are mapped back.
+  const items = filled.output ?? [];
+  return items.some((item) => renamed(item, context))
+    ? { ...filled, output: items.map((item) => normalizeItem(item, context)) }
+    : filled;
 }
 
 /** The model name as the client asked, and client tool names in the output. */
@@ -33,6 +37,12 @@ export function normalizeResponse(
     out.output = out.output.map((item) => normalizeItem(item, context));
   }
   return out;
+}
+
+/** Whether codexgate sent this call's tool upstream under another name. */
+export function renamed(item: UpstreamItem, context: ResponseContext): boolean {
+  return typeof item.name === "string" && item.type.endsWith("_call") &&
+    context.toolNameFromUpstream(item.name) !== item.name;
 }
 
 /** A tool-call item with the client's tool name. */

@@ -3,7 +3,8 @@
  * written byte for byte as received, except a terminal `response.completed` /
  * `response.incomplete` with an empty `output`, which gets the finished items
  * filled in (the `openai` SDK's `responses.stream()` replaces what it
- * accumulated with that object, spec §10).
+ * accumulated with that object, spec §10), and an item whose tool name
+ * codexgate had to change for the backend, which gets the client's name back.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { ResponseAccumulator } from "../../core/response_accumulator.ts";
 import { eventFrame } from "../../sse/sse_format.ts";
 import type { UpstreamEvent } from "../../upstream/events.ts";
 import type { ResponseContext, StreamMapper } from "../frontend.ts";
-import { clientResponse } from "./client_response.ts";
+import { clientResponse, normalizeItem, renamed } from "./client_response.ts";
 
 /** Creates the verbatim mapper for one response. */
 export function createPassthroughStreamMapper(context: ResponseContext): StreamMapper {
@@ -24,7 +25,16 @@ export function createPassthroughStreamMapper(context: ResponseContext): StreamM
         event.type === "response.incomplete") &&
         response &&
         (!Array.isArray(response.output) || response.output.length === 0);
-      if (!needsOutput) return eventFrame(event.type, raw);
+      if (!needsOutput) {
+        // Only a call whose tool name codexgate changed is rewritten, to the client's name.
+        if (event.item && renamed(event.item, context)) {
+          return eventFrame(
+            event.type,
+            JSON.stringify({ ...event, item: normalizeItem(event.item, context) }),
+          );
+        }
+        return eventFrame(event.type, raw);
+      }
       const filled = {
         ...event,
         response: clientResponse(response, accumulator.outputItems(), context),
