@@ -34,9 +34,15 @@ export interface StreamBackOptions {
   transform?: EventTransform;
 }
 
+/** First and largest size of an upstream stream's read buffer (it doubles while reads fill it). */
+const READ_BUFFER_MIN = 16 * 1024;
+const READ_BUFFER_MAX = 256 * 1024;
+
 /** Reads upstream events in batches: one batch per upstream read. */
 class UpstreamEventReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  /** Our own read buffer, reused for every read (BYOB), when the body allows it. */
+  #buffer: Uint8Array<ArrayBuffer> | undefined;
   readonly #decoder = new TextDecoder();
   readonly #parser: SseParser;
   readonly #idleMs: number;
@@ -49,7 +55,15 @@ class UpstreamEventReader {
   #timedOut: ProxyError | undefined;
 
   constructor(body: ReadableStream<Uint8Array>, idleMs: number, logger: Logger) {
-    this.#reader = body.getReader();
+    // A default reader gets a fresh 64 KiB buffer per read from the runtime, even for a
+    // 200-byte event: at hundreds of slow streams that is most of the process's memory.
+    // Reading into one reused buffer per stream keeps it flat.
+    try {
+      this.#reader = body.getReader({ mode: "byob" });
+      this.#buffer = new Uint8Array(READ_BUFFER_MIN);
+    } catch {
+      this.#reader = body.getReader();
+    }
     this.#idleMs = idleMs;
     this.#logger = logger;
     this.#parser = new SseParser((frame) => this.#onFrame(frame));
@@ -100,12 +114,27 @@ class UpstreamEventReader {
     if (this.#timer === undefined) this.#armTimer(this.#idleMs);
     let result: ReadableStreamReadResult<Uint8Array>;
     try {
-      result = await this.#reader.read();
+      result = await this.#read();
     } finally {
       this.#reading = false;
     }
     if (this.#timedOut) throw this.#timedOut;
     return result;
+  }
+
+  async #read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (this.#buffer === undefined) {
+      return await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
+    }
+    const result = await (this.#reader as ReadableStreamBYOBReader).read(this.#buffer);
+    const view = result.value;
+    if (view === undefined) return { done: true, value: undefined };
+    // The buffer came back (transferred): reuse it, larger when the stream fills it.
+    const size = view.buffer.byteLength;
+    this.#buffer = view.byteLength === size && size < READ_BUFFER_MAX
+      ? new Uint8Array(size * 2)
+      : new Uint8Array(view.buffer);
+    return result.done ? { done: true, value: undefined } : { done: false, value: view };
   }
 
   #armTimer(delayMs: number): void {
