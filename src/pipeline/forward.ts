@@ -3,7 +3,8 @@
  * stream once the answer is known to be good. Recovers once from a rejected
  * token (re-read / refresh, spec §2), retries transient failures before the
  * first byte (retry_policy.ts), bounds the wait for headers with the
- * backend's `timeout`, records the plan's quota headers, and maps failures
+ * backend's `timeout`, records the plan's quota headers, retries once without
+ * reasoning items the backend cannot decrypt (spec §4), and maps failures
  * to client errors.
  *
  * @module
@@ -59,7 +60,8 @@ export async function forward(
   context: ForwardContext,
 ): Promise<UpstreamAnswer> {
   const url = `${context.backend.base_url}/responses`;
-  const body = JSON.stringify(request.body);
+  let body = JSON.stringify(request.body);
+  let reasoningDropped = false;
   let credentials = context.initial;
   const timeoutMs = context.timeoutMs ?? context.backend.timeout * 1000;
   const policy = context.retry ?? new RetryPolicy({ maxRetries: context.backend.max_retries });
@@ -128,6 +130,19 @@ export async function forward(
       continue;
     }
     const error = mapUpstreamHttpError(response.status, text, response.headers);
+    if (error.code === "invalid_encrypted_content" && !reasoningDropped) {
+      // Reasoning from another account (after a switch) cannot be decrypted: retry once without it.
+      reasoningDropped = true;
+      const input = request.body.input.filter((item) => item.type !== "reasoning");
+      if (input.length < request.body.input.length) {
+        context.logger.info("backend refused replayed reasoning; retrying without it", {
+          requestId: request.requestId,
+          dropped: request.body.input.length - input.length,
+        });
+        body = JSON.stringify({ ...request.body, input });
+        continue;
+      }
+    }
     const failure: AttemptFailure = {
       kind: "status",
       status: response.status,
