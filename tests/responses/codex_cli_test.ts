@@ -4,59 +4,15 @@
  * the CLI cannot be installed or `unshare -n` is not allowed (README: "Real
  * client tests").
  */
-import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { CODEX_VERSION, findRealCodexCli } from "../support/real_codex_cli.ts";
 import type { PhaseReport, ScenarioReport } from "./codex_cli_scenario.ts";
 
-const CODEX_VERSION = "0.169.0";
-const cliDir = Deno.env.get("CODEXGATE_CODEX_CLI_DIR") ??
-  join(
-    Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/tmp", ".cache"),
-    "codexgate-test",
-    `codex-cli-${CODEX_VERSION}`,
-  );
-const codexBin = join(cliDir, "node_modules", ".bin", "codex");
-
-async function run(cmd: string, args: string[]): Promise<{ ok: boolean; text: string }> {
-  try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    const dec = new TextDecoder();
-    return { ok: out.success, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
-  } catch (err) {
-    return { ok: false, text: String(err) };
-  }
-}
-
-/** Installs the pinned CLI (outside any namespace); returns why it cannot run, if so. */
-async function prepare(): Promise<string | undefined> {
-  const ns = await run("unshare", ["-n", "sh", "-c", "ip link set lo up && true"]);
-  if (!ns.ok) return `unshare -n is not available here (${ns.text.trim().slice(0, 200)})`;
-  const version = await run(codexBin, ["--version"]);
-  if (version.ok && version.text.includes(CODEX_VERSION)) return undefined;
-  try {
-    await Deno.mkdir(cliDir, { recursive: true });
-  } catch (err) {
-    return `cannot create ${cliDir} for the Codex CLI: ${err}`;
-  }
-  const install = await run("npm", [
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--prefix",
-    cliDir,
-    `@openai/codex@${CODEX_VERSION}`,
-  ]);
-  if (!install.ok) {
-    return `npm install @openai/codex@${CODEX_VERSION} failed: ${install.text.slice(-300)}`;
-  }
-  const again = await run(codexBin, ["--version"]);
-  return again.ok ? undefined : `the installed Codex CLI does not run: ${again.text.slice(0, 300)}`;
-}
-
-const skipReason = await prepare();
-if (skipReason) {
-  console.warn(`\n⚠ SKIPPING the real Codex CLI tests: ${skipReason}\n`);
-}
+const found = await findRealCodexCli();
+const skipReason = "skip" in found ? found.skip : undefined;
+const codexBin = "bin" in found ? found.bin : "";
+if (skipReason) console.warn(`\n⚠ SKIPPED: the real Codex CLI tests: ${skipReason}\n`);
+const skipNote = skipReason ? ` (SKIPPED: ${skipReason})` : "";
 
 let report: Promise<ScenarioReport> | undefined;
 /** Runs the scenario once for all tests of this file. */
@@ -98,7 +54,7 @@ function phase(r: ScenarioReport, name: string): PhaseReport {
 
 for (const mode of ["passthrough", "normalized"]) {
   Deno.test({
-    name: `codex cli (${mode}): plain answer through codexgate`,
+    name: `codex cli ${CODEX_VERSION} (${mode}): plain answer through codexgate${skipNote}`,
     ignore: skipReason !== undefined,
     async fn() {
       const p = phase(await scenario(), mode);
@@ -139,7 +95,8 @@ for (const mode of ["passthrough", "normalized"]) {
   });
 
   Deno.test({
-    name: `codex cli (${mode}): the fake calls exec_command, the CLI runs it and sends the result`,
+    name:
+      `codex cli ${CODEX_VERSION} (${mode}): the fake calls exec_command, the CLI runs it and sends the result${skipNote}`,
     ignore: skipReason !== undefined,
     async fn() {
       const p = phase(await scenario(), mode);
@@ -174,7 +131,7 @@ for (const mode of ["passthrough", "normalized"]) {
 
 Deno.test({
   name:
-    "codex cli: its first developer message, when it is the catalog's text, becomes instructions",
+    `codex cli ${CODEX_VERSION}: its first developer message, when it is the catalog's text, becomes instructions${skipNote}`,
   ignore: skipReason !== undefined,
   async fn() {
     const r = await scenario();
