@@ -38,6 +38,8 @@ export async function warmUp(
 /** Time to first byte of one stream at a time. */
 export interface TtfbFigure {
   samples: number[];
+  /** CPU of the path's own processes per request, µs, one value per round (empty for direct). */
+  cpuUsPerRequest: number[];
   errors: number;
   errorSamples: string[];
 }
@@ -48,12 +50,17 @@ export async function measureTtfb(
   options: { rounds: number; requests: number; scenario: Scenario },
 ): Promise<Map<string, TtfbFigure>> {
   const out = new Map<string, TtfbFigure>(
-    targets.map((t) => [t.name, { samples: [], errors: 0, errorSamples: [] }]),
+    targets.map((t) => [t.name, { samples: [], cpuUsPerRequest: [], errors: 0, errorSamples: [] }]),
   );
   for (let round = 0; round < options.rounds; round++) {
     for (const target of rotated(targets, round)) {
       const fig = out.get(target.name)!;
+      const pids = target.pids();
+      const cpu0 = groupCpuMs(pids);
       const results = await runMany(options.requests, 1, () => target.request(options.scenario));
+      if (pids.length > 0) {
+        fig.cpuUsPerRequest.push((groupCpuMs(pids) - cpu0) * 1000 / options.requests);
+      }
       for (const r of results) {
         if (r.ok) fig.samples.push(r.ttfbMs);
         else fig.errors++;

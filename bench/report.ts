@@ -15,6 +15,8 @@ export interface ColdStart {
   healthMs: number[];
   /** Spawn → first completed streamed answer through it. */
   firstAnswerMs: number[];
+  /** CPU time the process used until /health answered (less sensitive to a busy machine). */
+  cpuMs: number[];
 }
 
 /** Everything one run measured. */
@@ -114,6 +116,7 @@ function summaryTable(run: BenchRun): string {
   const head = [
     "target",
     "added TTFB p50 (1 stream)",
+    "proxy CPU per short request",
     "deltas/s (flood)",
     "CPU µs per delta",
     ...run.bursts.map((b) => `${b.concurrency} slow streams: errors, TTFB p99`),
@@ -129,6 +132,9 @@ function summaryTable(run: BenchRun): string {
     return [
       name,
       name === DIRECT ? `${ms(direct)} (floor)` : signedMs(ttfbP50(run, name) - direct),
+      run.ttfb.get(name)?.cpuUsPerRequest.length
+        ? `${count(median(run.ttfb.get(name)!.cpuUsPerRequest))} µs`
+        : "–",
       flood ? count(median(flood.deltasPerSec)) : "–",
       flood && flood.cpuUsPerDelta.length ? fixed(median(flood.cpuUsPerDelta)) : "–",
       ...run.bursts.map((b) => {
@@ -225,6 +231,7 @@ function ttfbSection(run: BenchRun): string {
       name,
       ms(p50),
       ms(p99(f.samples)),
+      f.cpuUsPerRequest.length ? `${count(median(f.cpuUsPerRequest))} µs` : "–",
       signedMs(p50 - direct),
       ratio(p50 / direct),
       run.ttfb.has(NGINX) ? signedMs(p50 - nginx) : "–",
@@ -234,7 +241,17 @@ function ttfbSection(run: BenchRun): string {
   });
   return `### Time to first byte, one stream at a time (${run.config["TTFB stream"] ?? ""})\n\n${
     table(
-      ["target", "p50", "p99", "added vs direct", "× direct", "vs nginx", "samples", "errors"],
+      [
+        "target",
+        "p50",
+        "p99",
+        "proxy CPU per request",
+        "added vs direct",
+        "× direct",
+        "vs nginx",
+        "samples",
+        "errors",
+      ],
       rows,
     )
   }\n`;
@@ -317,10 +334,17 @@ function coldSection(run: BenchRun): string {
     c.name,
     `${ms(median(c.healthMs))} (p99 ${ms(p99(c.healthMs))})`,
     `${ms(median(c.firstAnswerMs))} (p99 ${ms(p99(c.firstAnswerMs))})`,
+    ms(median(c.cpuMs)),
     String(c.healthMs.length),
   ]);
   return `### Cold start\n\n${
-    table(["program", "spawn → first /health 2xx", "spawn → first streamed answer", "runs"], rows)
+    table([
+      "program",
+      "spawn → first /health 2xx",
+      "spawn → first streamed answer",
+      "CPU used until /health answered",
+      "runs",
+    ], rows)
   }\n\ncodexgate runs as \`deno run -A main.ts\` with a warm module cache (one unmeasured start first).\n`;
 }
 

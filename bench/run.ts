@@ -12,7 +12,7 @@ import { VERSION } from "../src/version.ts";
 import type { Child } from "./child_process.ts";
 import { ensureNginx, type NginxChild, startNginx } from "./nginx_process.ts";
 import { measureBursts, measureFlood, measureLeak, measureTtfb, warmUp } from "./phases.ts";
-import { memoryKiB, processGroup } from "./proc_stats.ts";
+import { cpuMs, groupCpuMs, memoryKiB, processGroup } from "./proc_stats.ts";
 import {
   type BenchRun,
   CHAT,
@@ -154,15 +154,17 @@ async function coldStartCodexgate(
   upstream: UpstreamChild,
   runs: number,
 ): Promise<ColdStart> {
-  const result: ColdStart = { name: "codexgate", healthMs: [], firstAnswerMs: [] };
+  const result: ColdStart = { name: "codexgate", healthMs: [], firstAnswerMs: [], cpuMs: [] };
   // One unmeasured start so the module and transpile caches are warm, as on a user's machine.
   for (let i = -1; i < runs; i++) {
     const cg = await startCodexgate(auth, upstream);
+    const cpu = cpuMs(cg.pid);
     try {
       const r = await runStream(codexgateChatTarget(cg.url, () => []).request(SHORT));
       if (!r.ok) throw new Error(`first answer failed: ${r.error}`);
       if (i >= 0) {
         result.healthMs.push(cg.coldStartMs);
+        result.cpuMs.push(cpu);
         result.firstAnswerMs.push(performance.now() - cg.spawnedAt);
       }
     } finally {
@@ -178,9 +180,10 @@ async function coldStartNginx(
   upstream: UpstreamChild,
   runs: number,
 ): Promise<ColdStart> {
-  const result: ColdStart = { name: NGINX, healthMs: [], firstAnswerMs: [] };
+  const result: ColdStart = { name: NGINX, healthMs: [], firstAnswerMs: [], cpuMs: [] };
   for (let i = 0; i < runs; i++) {
     const nginx = await startNginx(binary, Number(new URL(upstream.origin).port));
+    const cpu = groupCpuMs(processGroup(nginx.pid));
     try {
       const target = backendTarget(NGINX, nginx.url, {
         accessToken: auth.tokens.access_token,
@@ -189,6 +192,7 @@ async function coldStartNginx(
       const r = await runStream(target.request(SHORT));
       if (!r.ok) throw new Error(`nginx first answer failed: ${r.error}`);
       result.healthMs.push(nginx.coldStartMs);
+      result.cpuMs.push(cpu);
       result.firstAnswerMs.push(performance.now() - nginx.spawnedAt);
     } finally {
       await nginx.stop();

@@ -11,7 +11,7 @@ export interface StreamRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
-  /** Text the last frames must contain for the stream to count as complete. */
+  /** Text the last frame must start with for the stream to count as complete. */
   terminal: string;
   /** Fewer events than this is an error (a truncated stream). */
   minEvents: number;
@@ -28,7 +28,10 @@ export interface StreamResult {
   error?: string;
 }
 
-const TAIL_CHARS = 4096;
+/** Bytes kept from the start of each frame: enough for `event: response.completed`. */
+const HEAD_BYTES = 48;
+/** Bytes kept from the start of the body, for error messages. */
+const FIRST_BYTES = 300;
 
 /** Sends one request and reads the whole answer. Never throws. */
 export async function runStream(request: StreamRequest, client?: Deno.HttpClient): Promise<
@@ -41,7 +44,20 @@ export async function runStream(request: StreamRequest, client?: Deno.HttpClient
   let status = 0;
   // Absolute offset of the last LF not yet paired into a frame end.
   let lastLf = -2;
-  let tail: Uint8Array = new Uint8Array(0);
+  // The head of the frame being read and of the last complete frame (swapped, not reallocated).
+  let head = new Uint8Array(HEAD_BYTES);
+  let headLen = 0;
+  let lastHead = new Uint8Array(HEAD_BYTES);
+  let lastHeadLen = 0;
+  const first = new Uint8Array(FIRST_BYTES);
+  let firstLen = 0;
+  const fillHead = (chunk: Uint8Array, from: number, to: number) => {
+    const n = Math.min(HEAD_BYTES - headLen, to - from);
+    if (n > 0) {
+      head.set(chunk.subarray(from, from + n), headLen);
+      headLen += n;
+    }
+  };
   try {
     const response = await fetch(request.url, {
       method: "POST",
@@ -56,23 +72,35 @@ export async function runStream(request: StreamRequest, client?: Deno.HttpClient
       if (done) break;
       if (value.length === 0) continue;
       if (ttfb < 0) ttfb = performance.now() - t0;
-      // Count frame ends ("\n\n"), also across chunk boundaries.
+      if (firstLen < FIRST_BYTES) {
+        const n = Math.min(FIRST_BYTES - firstLen, value.length);
+        first.set(value.subarray(0, n), firstLen);
+        firstLen += n;
+      }
+      // Count frame ends ("\n\n"), also across chunk boundaries, keeping each frame's head.
+      let frameStart = 0;
       for (let j = value.indexOf(10); j !== -1; j = value.indexOf(10, j + 1)) {
         const at = bytes + j;
         if (at === lastLf + 1) {
           events++;
           lastLf = -2;
+          fillHead(value, frameStart, j + 1);
+          [head, lastHead] = [lastHead, head];
+          lastHeadLen = headLen;
+          headLen = 0;
+          frameStart = j + 1;
         } else lastLf = at;
       }
+      fillHead(value, frameStart, value.length);
       bytes += value.length;
-      tail = keepTail(tail, value);
     }
     const ttlb = performance.now() - t0;
-    const tailText = new TextDecoder().decode(tail);
+    const decoder = new TextDecoder();
     let error: string | undefined;
-    if (status !== 200) error = `HTTP ${status}: ${tailText.slice(0, 200)}`;
-    else if (!tailText.includes(request.terminal)) {
-      error = "stream ended without its terminal event";
+    if (status !== 200) {
+      error = `HTTP ${status}: ${decoder.decode(first.subarray(0, firstLen))}`;
+    } else if (!decoder.decode(lastHead.subarray(0, lastHeadLen)).startsWith(request.terminal)) {
+      error = `stream did not end with ${request.terminal}`;
     } else if (events < request.minEvents) error = `only ${events} events`;
     return { ok: error === undefined, status, ttfbMs: ttfb, ttlbMs: ttlb, bytes, events, error };
   } catch (err) {
@@ -86,15 +114,6 @@ export async function runStream(request: StreamRequest, client?: Deno.HttpClient
       error: (err as Error).message,
     };
   }
-}
-
-function keepTail(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
-  if (chunk.length >= TAIL_CHARS) return chunk.slice(chunk.length - TAIL_CHARS);
-  const keep = Math.min(tail.length, TAIL_CHARS - chunk.length);
-  const out = new Uint8Array(keep + chunk.length);
-  out.set(tail.subarray(tail.length - keep));
-  out.set(chunk, keep);
-  return out;
 }
 
 /**

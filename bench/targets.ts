@@ -82,7 +82,7 @@ export function codexgateResponsesTarget(url: string, pids: () => number[]): Tar
       url: `${url}/v1/responses`,
       headers: { "content-type": "application/json", "accept": "text/event-stream" },
       body: JSON.stringify({ model: "gpt-5.4", input: scenarioPrompt(scenario), stream: true }),
-      terminal: "response.completed",
+      terminal: "event: response.completed",
       minEvents: responsesMinEvents(scenario),
     }),
   };
