@@ -46,7 +46,7 @@ export interface BenchRun {
 export const DIRECT = "direct";
 export const NGINX = "nginx";
 export const CHAT = "codexgate /v1/chat/completions";
-export const RESPONSES = "codexgate /v1/responses";
+export const RESPONSES = "codexgate /v1/responses (passthrough)";
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : "–");
 const signedMs = (v: number) =>

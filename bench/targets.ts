@@ -73,14 +73,21 @@ export function backendTarget(
   };
 }
 
-/** Client → codexgate `/v1/responses` (passthrough). */
+/**
+ * Client → codexgate `/v1/responses` in passthrough (`codex_passthrough: true`, asked per
+ * request with the documented `x-codex-capabilities` header): the fair comparison with nginx.
+ */
 export function codexgateResponsesTarget(url: string, pids: () => number[]): Target {
   return {
-    name: "codexgate /v1/responses",
+    name: "codexgate /v1/responses (passthrough)",
     pids,
     request: (scenario) => ({
       url: `${url}/v1/responses`,
-      headers: { "content-type": "application/json", "accept": "text/event-stream" },
+      headers: {
+        "content-type": "application/json",
+        "accept": "text/event-stream",
+        "x-codex-capabilities": '{"codex_passthrough":true}',
+      },
       body: JSON.stringify({ model: "gpt-5.4", input: scenarioPrompt(scenario), stream: true }),
       terminal: "event: response.completed",
       minEvents: responsesMinEvents(scenario),
