@@ -30,7 +30,8 @@ export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] 
   const out: AuthPathCandidate[] = [];
   // A directory holding auth.json, or the file itself: a name ending in .json is
   // taken as the file; any other name is tried as a directory, then as a file.
-  const fileOrDir = (p: string, from: AuthPathCandidate["from"]) => {
+  const fileOrDir = (given: string, from: AuthPathCandidate["from"]) => {
+    const p = expandTilde(given);
     if (/\.json$/i.test(p)) {
       out.push({ path: p, from });
     } else {
@@ -41,12 +42,15 @@ export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] 
     const v = inputs.env[k];
     return v === undefined || v.trim() === "" ? undefined : v;
   };
+  const home = path === win32 ? env("USERPROFILE") ?? env("HOME") : env("HOME");
+  // `~/…` as in config.example.yaml; the shell expands it in env values, nobody does in YAML.
+  const expandTilde = (p: string) =>
+    home && (p === "~" || /^~[\\/]/.test(p)) ? path.join(home, p.slice(1)) : p;
   if (inputs.configPath) fileOrDir(inputs.configPath, "config auth_path");
   const codexPath = env("OPENAI_CODEX_PATH");
   if (codexPath) fileOrDir(codexPath, "OPENAI_CODEX_PATH");
   const codexHome = env("CODEX_HOME");
   if (codexHome) out.push({ path: path.join(codexHome, "auth.json"), from: "CODEX_HOME" });
-  const home = path === win32 ? env("USERPROFILE") ?? env("HOME") : env("HOME");
   if (home) out.push({ path: path.join(home, ".codex", "auth.json"), from: "home directory" });
   return out;
 }

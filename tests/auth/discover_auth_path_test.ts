@@ -69,3 +69,22 @@ Deno.test("codexHomeDir() prefers CODEX_HOME, else ~/.codex per platform", () =>
   assertEquals(codexHomeDir({ USERPROFILE: "C:\\Users\\A" }, "windows"), "C:\\Users\\A\\.codex");
   assertEquals(codexHomeDir({}, "linux"), undefined);
 });
+
+Deno.test("authPathCandidates() expands ~ in config auth_path with the platform's home", () => {
+  assertEquals(
+    authPathCandidates({
+      configPath: "~/.codex/auth.json",
+      env: { HOME: "/home/ann" },
+      platform: "linux",
+    })[0],
+    { path: "/home/ann/.codex/auth.json", from: "config auth_path" },
+  );
+  assertEquals(
+    authPathCandidates({
+      configPath: "~\\work\\auth.json",
+      env: { USERPROFILE: "C:\\Users\\Ann" },
+      platform: "windows",
+    })[0],
+    { path: "C:\\Users\\Ann\\work\\auth.json", from: "config auth_path" },
+  );
+});

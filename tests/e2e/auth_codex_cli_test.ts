@@ -14,9 +14,11 @@ import { DENO_JSON } from "../support/run_main.ts";
 const CODEX_VERSION = "0.169.0";
 const ROUNDS = fileURLToPath(new URL("./codex_cli_rounds.netns.ts", import.meta.url));
 
+/** Shared with tests/responses/codex_cli_test.ts, so the CLI is installed once. */
 function cacheDir(): string {
   const base = Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/tmp", ".cache");
-  return join(base, "codexgate-test", `codex-${CODEX_VERSION}`);
+  return Deno.env.get("CODEXGATE_CODEX_CLI_DIR") ??
+    join(base, "codexgate-test", `codex-cli-${CODEX_VERSION}`);
 }
 
 async function run(
