@@ -26,8 +26,7 @@ export function createNormalizedStreamMapper(context: ResponseContext): StreamMa
           : normalizeResponse(out.response, context);
       }
       if (out.item) out.item = normalizeItem(out.item, context);
-      if ("sequence_number" in out) out.sequence_number = sequence;
-      sequence++;
+      out.sequence_number = sequence++;
       return eventFrame(out.type, JSON.stringify(out));
     },
     end: () => "",
