@@ -70,7 +70,7 @@ export function parseAnthropicRequest(body: Json, headers: Headers): CanonicalRe
     model: body.model,
     system: parseSystem(body.system),
     input,
-    tools: parseTools(body.tools),
+    tools: parseTools(body.tools, referencedTools(body.messages)),
     stream: body.stream === true,
     dropped: Object.keys(body).filter((k) => !KNOWN_FIELDS.has(k) || k === "max_tokens"),
   };
@@ -105,8 +105,11 @@ function sessionId(metadata: unknown, headers: Headers): string | undefined {
   const header = headers.get("x-claude-code-session-id");
   if (header && /^[A-Za-z0-9_-]{8,128}$/.test(header)) return header;
   if (isObject(metadata) && typeof metadata.user_id === "string") {
-    const match = /session_([0-9a-f-]{16,64})/i.exec(metadata.user_id);
-    if (match) return match[1];
+    // Older versions: `user_<hash>_account_<uuid>_session_<uuid>`; newer: a JSON object.
+    const match = /session_([0-9a-f-]{16,64})|"session_id":"([0-9a-f-]{16,64})"/i.exec(
+      metadata.user_id,
+    );
+    if (match) return match[1] ?? match[2];
   }
   return undefined;
 }
@@ -126,8 +129,11 @@ function parseSystem(system: unknown): string[] {
       });
     }
     return b.text;
-  }).filter((t) => t.trim() !== "");
+  }).filter((t) => t.trim() !== "" && !BILLING_HEADER.test(t));
 }
+
+/** Claude Code's billing line in the system prompt: metadata for Anthropic, not an instruction. */
+const BILLING_HEADER = /^x-anthropic-billing-header:/;
 
 function blocksOf(content: unknown, where: string): Json[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
@@ -152,8 +158,23 @@ function convertMessage(m: unknown, i: number, input: InputItem[]): void {
   const blocks = blocksOf(m.content, `${where}.content`);
   if (m.role === "user") return convertUser(blocks, `${where}.content`, input);
   if (m.role === "assistant") return convertAssistant(blocks, `${where}.content`, input);
+  if (m.role === "system") {
+    // A system message inside the conversation (Claude Code sends its environment this way).
+    const text = blocks.map((b, j) => {
+      if (b.type !== "text" || typeof b.text !== "string") {
+        throw badRequest(`${where}.content.${j}: a system message takes text blocks only`, {
+          param: `${where}.content.${j}`,
+        });
+      }
+      return b.text;
+    }).join("\n\n");
+    if (text.trim() !== "") {
+      input.push({ type: "message", role: "system", content: [{ type: "input_text", text }] });
+    }
+    return;
+  }
   throw badRequest(
-    `${where}.role: expected "user" or "assistant", got ${JSON.stringify(m.role)}`,
+    `${where}.role: expected "user", "assistant" or "system", got ${JSON.stringify(m.role)}`,
     { param: `${where}.role` },
   );
 }
@@ -205,6 +226,9 @@ function userPart(b: Json, at: string): ContentPart | undefined {
       return { type: "input_image", image_url: imageUrl(b.source, `${at}.source`) };
     case "document":
       return documentPart(b, at);
+    case "tool_reference":
+      // Tool search loaded a deferred tool: its definition now goes upstream (see parseTools).
+      return { type: "input_text", text: `Tool ${String(b.tool_name ?? "")} loaded.` };
     case "thinking":
     case "redacted_thinking":
       // Some clients echo assistant blocks into user turns; reasoning belongs to the model's turn.
@@ -322,10 +346,34 @@ function convertAssistant(blocks: Json[], where: string, input: InputItem[]): vo
   flush();
 }
 
-function parseTools(tools: unknown): ToolDefinition[] {
+/** Names of deferred tools a tool search has loaded (`tool_reference` blocks in tool results). */
+function referencedTools(messages: unknown[]): Set<string> {
+  const names = new Set<string>();
+  for (const m of messages) {
+    if (!isObject(m) || !Array.isArray(m.content)) continue;
+    for (const b of m.content) {
+      if (!isObject(b) || b.type !== "tool_result" || !Array.isArray(b.content)) continue;
+      for (const r of b.content) {
+        if (isObject(r) && r.type === "tool_reference" && typeof r.tool_name === "string") {
+          names.add(r.tool_name);
+        }
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Tools with `defer_loading` stay back until a tool search references them,
+ * as Anthropic's API does: the model only sees what was loaded.
+ */
+function parseTools(tools: unknown, loaded: ReadonlySet<string>): ToolDefinition[] {
   if (tools === undefined || tools === null) return [];
   if (!Array.isArray(tools)) throw badRequest("tools: expected an array", { param: "tools" });
-  return tools.map((t, i) => {
+  const visible = tools.filter((t) =>
+    !(isObject(t) && t.defer_loading === true && !loaded.has(String(t.name)))
+  );
+  return visible.map((t, i) => {
     const at = `tools.${i}`;
     if (!isObject(t) || typeof t.name !== "string" && typeof t.type !== "string") {
       throw badRequest(`${at}: expected {name, description, input_schema}`, { param: at });
