@@ -1,59 +1,80 @@
 /**
- * The real Claude Code CLI (`@anthropic-ai/claude-code`, pinned below) in
- * print mode against codexgate + the fake backend, inside a loopback-only
- * network namespace with a sinkhole HTTP proxy as a second guard.
- *
- * Install it before running (it is not fetched by the tests):
- * `sh tests/anthropic/install_claude_code.sh` (or set CLAUDE_CODE_BIN).
- * Skipped, with the reason printed, when the CLI or `unshare` is missing.
+ * The real Claude Code CLI (`@anthropic-ai/claude-code`, pinned) in print
+ * mode against codexgate + the fake backend, inside a loopback-only network
+ * namespace with a sinkhole HTTP proxy as a second guard. The CLI is installed
+ * with npm (outside the namespace) into
+ * `~/.cache/codexgate-test/claude-code-<version>` (or
+ * `$CODEXGATE_CLAUDE_CODE_DIR`); `CLAUDE_CODE_BIN` points at another build.
+ * Skips, saying why, when it cannot be installed or `unshare -n` is not allowed.
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { FAKE_ANSWER, type SessionReport, TOOL_COMMAND } from "./support/claude_code_session.ts";
 
-/** The Claude Code version these tests were written against. */
+/** The Claude Code version these tests are pinned to. */
 export const CLAUDE_CODE_VERSION = "2.1.332";
-const DEFAULT_BIN = "/opt/claude-code/node_modules/.bin/claude";
+const cliDir = Deno.env.get("CODEXGATE_CLAUDE_CODE_DIR") ??
+  join(
+    Deno.env.get("XDG_CACHE_HOME") ?? join(Deno.env.get("HOME") ?? "/tmp", ".cache"),
+    "codexgate-test",
+    `claude-code-${CLAUDE_CODE_VERSION}`,
+  );
 const SESSION = join(import.meta.dirname!, "support", "claude_code_session.ts");
 
-async function works(cmd: string, args: string[]): Promise<string | undefined> {
+async function run(cmd: string, args: string[]): Promise<{ ok: boolean; text: string }> {
   try {
-    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
-  } catch {
-    return undefined;
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+    const dec = new TextDecoder();
+    return { ok: out.success, text: dec.decode(out.stdout) + dec.decode(out.stderr) };
+  } catch (err) {
+    return { ok: false, text: String(err) };
   }
 }
 
-async function findClaude(): Promise<{ bin?: string; why?: string; version?: string }> {
-  const candidates = [Deno.env.get("CLAUDE_CODE_BIN"), DEFAULT_BIN, "claude"].filter(
-    (c): c is string => !!c,
-  );
+/** The wrapper's bin (after its postinstall), else the platform package's native binary. */
+async function installedBinary(): Promise<string | undefined> {
+  const arch = Deno.build.arch === "aarch64" ? "arm64" : "x64";
+  const candidates = [
+    join(cliDir, "node_modules", ".bin", "claude"),
+    join(cliDir, "node_modules", "@anthropic-ai", `claude-code-${Deno.build.os}-${arch}`, "claude"),
+  ];
   for (const bin of candidates) {
-    const version = await works(bin, ["--version"]);
-    if (version) return { bin, version };
+    const version = await run(bin, ["--version"]);
+    if (version.ok && version.text.includes(CLAUDE_CODE_VERSION)) return bin;
   }
-  return {
-    why: `Claude Code CLI not found (tried ${
-      candidates.join(", ")
-    }); install it with sh tests/anthropic/install_claude_code.sh`,
-  };
+  return undefined;
 }
 
-const claude = await findClaude();
-const unshareOk = (await works("unshare", ["-n", "true"])) !== undefined;
-const skip = claude.why ?? (unshareOk ? undefined : "`unshare -n` is not available (needs root)");
-if (skip) console.warn(`SKIPPED: Claude Code CLI tests: ${skip}`);
-else if (!claude.version!.startsWith(CLAUDE_CODE_VERSION)) {
-  console.warn(
-    `note: Claude Code is ${claude.version}; tests are pinned to ${CLAUDE_CODE_VERSION}`,
-  );
+/** Installs the pinned CLI (outside any namespace); the binary, or why it cannot run. */
+async function prepare(): Promise<{ bin?: string; skip?: string }> {
+  const ns = await run("unshare", ["-n", "sh", "-c", "ip link set lo up && true"]);
+  if (!ns.ok) return { skip: `unshare -n is not available here (${ns.text.trim().slice(0, 200)})` };
+  const override = Deno.env.get("CLAUDE_CODE_BIN");
+  if (override) {
+    const works = await run(override, ["--version"]);
+    return works.ok ? { bin: override } : { skip: `CLAUDE_CODE_BIN=${override} does not run` };
+  }
+  const ready = await installedBinary();
+  if (ready) return { bin: ready };
+  try {
+    await Deno.mkdir(cliDir, { recursive: true });
+  } catch (err) {
+    return { skip: `cannot create ${cliDir} for Claude Code: ${err}` };
+  }
+  const pkg = `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`;
+  const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefix", cliDir, pkg]);
+  if (!install.ok) return { skip: `npm install ${pkg} failed: ${install.text.slice(-300)}` };
+  const bin = await installedBinary();
+  return bin ? { bin } : { skip: `the installed Claude Code does not run (${cliDir})` };
 }
+
+const { bin, skip } = await prepare();
+if (skip) console.warn(`\n⚠ SKIPPING the real Claude Code CLI tests: ${skip}\n`);
 
 async function session(scenario: "text" | "tool", prompt: string): Promise<SessionReport> {
   const inner = `ip link set lo up && exec "${Deno.execPath()}" run -A "${SESSION}" "$0" "$1" "$2"`;
   const out = await new Deno.Command("unshare", {
-    args: ["-n", "sh", "-c", inner, claude.bin!, scenario, prompt],
+    args: ["-n", "sh", "-c", inner, bin!, scenario, prompt],
     stdout: "piped",
     stderr: "piped",
   }).output();
