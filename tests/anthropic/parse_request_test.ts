@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "../support/assert.ts";
 import { parseAnthropicRequest } from "../../src/dialects/anthropic_messages/parse_request.ts";
-import { ProxyError } from "../../src/errors.ts";
+import type { ProxyError } from "../../src/errors.ts";
 
 const headers = new Headers();
 
