@@ -119,7 +119,7 @@ Deno.test("anthropic: bad requests, 404 and 405 under /v1/messages come in Anthr
   assertStringIncludes(badBlock.json.error.message, "messages.0.content.0.type");
   const badRole = await post("/v1/messages", {
     ...ASK,
-    messages: [{ role: "system", content: "x" }],
+    messages: [{ role: "tool", content: "x" }],
   });
   assertStringIncludes(badRole.json.error.message, "messages.0.role");
   const badThinking = await post("/v1/messages", { ...ASK, thinking: { type: "sometimes" } });
