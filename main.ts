@@ -11,7 +11,7 @@ import { helpText } from "./src/cli/help_text.ts";
 import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { loadConfig } from "./src/config/load_config.ts";
 import { ConfigError } from "./src/errors.ts";
-import { bindRefusal } from "./src/http/bind_guard.ts";
+import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
 import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
@@ -70,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const logger = createLogger(config.log_level);
+  const openBind = bindWarning(config.server);
+  if (openBind) logger.warn(openBind);
   const authNotes = await describeAuthStartup(config, {
     env: Deno.env.toObject(),
     platform: Deno.build.os,

@@ -23,3 +23,10 @@ export function bindRefusal(server: ResolvedConfig["server"]): string | undefine
     `in the config (clients then send "Authorization: Bearer <key>" or "x-api-key"), bind ` +
     `127.0.0.1, or pass --allow-unauthenticated if the network is yours alone.`;
 }
+
+/** A startup warning for an allowed but open bind, or undefined. */
+export function bindWarning(server: ResolvedConfig["server"]): string | undefined {
+  if (isLoopback(server.host) || server.api_key !== null) return undefined;
+  return `listening on ${server.host} without server.api_key (allowed by --allow-unauthenticated / ` +
+    `server.allow_unauthenticated): anyone who can reach this address can use your ChatGPT plan`;
+}

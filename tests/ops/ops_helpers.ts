@@ -44,27 +44,12 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   }
 }
 
-let denoDir: string | undefined;
-
-/**
- * Env for a main.ts subprocess with a throwaway HOME: keeps Deno's own cache
- * (which lives under HOME by default) so the child does not re-download.
- */
-export async function subprocessEnv(
+/** Env for a main.ts subprocess with a throwaway HOME (run_main.ts adds DENO_DIR). */
+export function subprocessEnv(
   home: string,
   extra: Record<string, string> = {},
-): Promise<Record<string, string>> {
-  if (denoDir === undefined) {
-    const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-    denoDir = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
-  }
-  return {
-    HOME: home,
-    CODEX_HOME: home,
-    DENO_DIR: Deno.env.get("DENO_DIR") ?? denoDir,
-    PATH: Deno.env.get("PATH") ?? "",
-    ...extra,
-  };
+): Record<string, string> {
+  return { HOME: home, CODEX_HOME: home, PATH: Deno.env.get("PATH") ?? "", ...extra };
 }
 
 /** Resolves once `check` is true, polling every 20 ms for up to `ms`. */

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { startProxy } from "../support/harness.ts";
 import { runMain } from "../support/run_main.ts";
-import { bindRefusal, isLoopback } from "../../src/http/bind_guard.ts";
+import { bindRefusal, bindWarning, isLoopback } from "../../src/http/bind_guard.ts";
 import { sameSecret } from "../../src/http/api_key.ts";
 import { errorOf, postChat, subprocessEnv } from "./ops_helpers.ts";
 
@@ -110,12 +110,18 @@ Deno.test("security: loopback detection", () => {
   assertEquals(bindRefusal({ ...server, api_key: "k" }), undefined);
   assertEquals(bindRefusal({ ...server, allow_unauthenticated: true }), undefined);
   assertEquals(bindRefusal({ ...server, host: "127.0.0.1" }), undefined);
+  assertStringIncludes(
+    bindWarning({ ...server, allow_unauthenticated: true })!,
+    "without server.api_key",
+  );
+  assertEquals(bindWarning({ ...server, api_key: "k" }), undefined);
+  assertEquals(bindWarning({ ...server, host: "::1" }), undefined);
 });
 
 Deno.test("security: main.ts refuses a non-loopback bind without a key (subprocess)", async () => {
   const home = await Deno.makeTempDir({ prefix: "codexgate-bind-" });
   try {
-    const env = await subprocessEnv(home);
+    const env = subprocessEnv(home);
     const { code, stderr } = await runMain(["--host", "0.0.0.0", "--port", "0"], {
       env,
       cwd: home,

@@ -12,7 +12,7 @@ Deno.test("shutdown: SIGTERM during a stream lets it finish, refuses new work, e
   const tokens = makeTokenSet();
   fake.accept(tokens);
   await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
-  const env = await subprocessEnv(home, {
+  const env = subprocessEnv(home, {
     OPENAI_API_BASE_URL: fake.baseUrl,
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
   });
@@ -77,7 +77,7 @@ Deno.test("shutdown: a stream longer than shutdown_grace_seconds is cut, exit 0"
   fake.accept(tokens);
   await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
   await Deno.writeTextFile(join(home, "config.yaml"), "server:\n  shutdown_grace_seconds: 0.5\n");
-  const env = await subprocessEnv(home, {
+  const env = subprocessEnv(home, {
     OPENAI_API_BASE_URL: fake.baseUrl,
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
   });

@@ -10,6 +10,22 @@ export const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 /** Path to deno.json (so the subprocess uses the project's import map). */
 export const DENO_JSON = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
+let denoDir: Promise<string> | undefined;
+
+/**
+ * The env a child gets: the caller's, plus this Deno's cache dir. Tests give
+ * the child a throwaway HOME, and Deno's cache lives under HOME by default: a
+ * child without DENO_DIR would download every npm package again (slowly, or
+ * not at all offline).
+ */
+async function childEnv(env: Record<string, string> | undefined) {
+  if (env === undefined || env.DENO_DIR !== undefined) return env;
+  denoDir ??= new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stderr: "null" })
+    .output()
+    .then((out) => JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string);
+  return { DENO_DIR: Deno.env.get("DENO_DIR") ?? await denoDir, ...env };
+}
+
 /** Runs main.ts to completion with `args`. */
 export async function runMain(
   args: string[],
@@ -17,7 +33,7 @@ export async function runMain(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--config", DENO_JSON, "-A", MAIN, ...args],
-    env: options.env,
+    env: await childEnv(options.env),
     cwd: options.cwd,
     stdin: "null",
     stdout: "piped",
@@ -43,7 +59,7 @@ export async function startMain(
   const port = await freePort();
   const process = new Deno.Command(Deno.execPath(), {
     args: ["run", "--config", DENO_JSON, "-A", MAIN, "--port", String(port), ...args],
-    env: options.env,
+    env: await childEnv(options.env),
     cwd: options.cwd,
     stdin: "null",
     stdout: "null",
