@@ -9,7 +9,12 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { FAKE_ANSWER, type SessionReport, TOOL_COMMAND } from "./support/claude_code_session.ts";
+import {
+  FAKE_ANSWER,
+  REASONING_SIGNATURE,
+  type SessionReport,
+  TOOL_COMMAND,
+} from "./support/claude_code_session.ts";
 
 /** The Claude Code version these tests are pinned to. */
 export const CLAUDE_CODE_VERSION = "2.1.332";
@@ -134,11 +139,8 @@ Deno.test({
     assert(withResult, "Claude Code sent the tool result back");
     const messages = withResult.body!.messages as { role: string; content: unknown }[];
     const call = messages.find((m) => m.role === "assistant")!;
-    assertEquals((call.content as Record<string, unknown>[])[0].type, "tool_use");
-    assertEquals(
-      ((call.content as Record<string, unknown>[])[0].input as Record<string, string>).command,
-      TOOL_COMMAND,
-    );
+    const use = (call.content as Record<string, unknown>[]).find((b) => b.type === "tool_use")!;
+    assertEquals((use.input as Record<string, string>).command, TOOL_COMMAND);
     const upstream = report.upstream.find((b) =>
       (b.input as { type: string }[]).some((i) => i.type === "function_call_output")
     )!;
@@ -146,5 +148,12 @@ Deno.test({
       i.type === "function_call_output"
     )!;
     assertStringIncludes(String(output.output), "codexgate-tool-ok");
+    // The thinking block Claude Code got (signature = encrypted reasoning) came back as reasoning.
+    const thinking = (call.content as Record<string, unknown>[]).find((b) => b.type === "thinking");
+    assertEquals(thinking?.signature, REASONING_SIGNATURE);
+    const reasoning = (upstream.input as Record<string, unknown>[]).find((i) =>
+      i.type === "reasoning"
+    );
+    assertEquals(reasoning?.encrypted_content, REASONING_SIGNATURE);
   },
 });

@@ -30,6 +30,9 @@ export interface ClientRequest {
 /** The shell command the `tool` scenario has Claude Code run. */
 export const TOOL_COMMAND = "echo codexgate-tool-ok";
 
+/** The encrypted reasoning the `tool` scenario's first answer carries. */
+export const REASONING_SIGNATURE = "gAAAA-claude-code-reasoning";
+
 /** What the session reports to the outer test. */
 export interface SessionReport {
   code: number;
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
     if (tools === 0) return { kind: "events", events: builder.text("codexgate test").completed() };
     if (scenario === "tool" && !output) {
       const args = JSON.stringify({ command: TOOL_COMMAND, description: "Print a marker" });
+      // Reasoning first: Claude Code must hand its signature back on the next turn.
+      builder.reasoning(["I will run the marker command."], { encrypted: REASONING_SIGNATURE });
       return {
         kind: "events",
         events: builder.toolCall("Bash", args, { fragments: 4 }).completed(),
