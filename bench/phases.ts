@@ -200,9 +200,9 @@ export interface LeakFigure {
   hwmKiB: number;
 }
 
-/** `requests` short streams through one target, RSS read every `step` requests. */
+/** `requests` short streams alternating over `targets` (one process), RSS read every `step`. */
 export async function measureLeak(
-  target: Target,
+  targets: readonly Target[],
   pid: number,
   options: { requests: number; concurrency: number; step: number; scenario: Scenario },
 ): Promise<LeakFigure> {
@@ -215,7 +215,11 @@ export async function measureLeak(
   };
   while (fig.requests < options.requests) {
     const n = Math.min(options.step, options.requests - fig.requests);
-    const results = await runMany(n, options.concurrency, () => target.request(options.scenario));
+    const results = await runMany(
+      n,
+      options.concurrency,
+      (i) => targets[i % targets.length].request(options.scenario),
+    );
     fig.requests += n;
     fig.errors += results.filter((r) => !r.ok).length;
     firstErrors(results, fig.errorSamples);

@@ -338,10 +338,12 @@ async function main(): Promise<void> {
         }),
       });
     }
-    log(`${plan.leakRequests} requests through codexgate chat (leak check)`);
+    const leakTargets = targets.filter((t) => t.name === CHAT || t.name === RESPONSES);
+    const leakNames = leakTargets.map((t) => t.name).join(" and ");
+    log(`${plan.leakRequests} requests through ${leakNames}, alternating (leak check)`);
     run.leak = {
-      target: CHAT,
-      figure: await measureLeak(targets.find((t) => t.name === CHAT)!, codexgate.pid, {
+      target: `${leakNames}, alternating`,
+      figure: await measureLeak(leakTargets, codexgate.pid, {
         requests: plan.leakRequests,
         concurrency: plan.leakConcurrency,
         step: plan.leakStep,

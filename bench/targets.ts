@@ -88,7 +88,13 @@ export function codexgateResponsesTarget(url: string, pids: () => number[]): Tar
         "accept": "text/event-stream",
         "x-codex-capabilities": '{"codex_passthrough":true}',
       },
-      body: JSON.stringify({ model: "gpt-5.4", input: scenarioPrompt(scenario), stream: true }),
+      // store: false as the Codex CLI sends it (nothing kept for previous_response_id).
+      body: JSON.stringify({
+        model: "gpt-5.4",
+        input: scenarioPrompt(scenario),
+        stream: true,
+        store: false,
+      }),
       terminal: "event: response.completed",
       minEvents: responsesMinEvents(scenario),
     }),
