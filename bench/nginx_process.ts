@@ -89,6 +89,11 @@ http {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_buffering off;
+      # With buffering off this is the read size: each read is passed on at once. 64k lets a
+      # flood go through in large writes, as codexgate's one write per upstream read does.
+      proxy_buffer_size 64k;
+      proxy_buffers 4 64k;
+      proxy_busy_buffers_size 128k;
       proxy_request_buffering off;
       proxy_read_timeout 300s;
     }
