@@ -19,6 +19,19 @@ import {
 } from "./reactor_rules.ts";
 import { isCallItem, itemKey, messageItem, wholeMessageEvents } from "./synthetic_message.ts";
 
+/** The backend's built-in shell tool call: no name, no deltas, its command in `action`. */
+const LOCAL_SHELL_CALL = "local_shell_call";
+
+/** Items the reactor judges: function and custom tool calls, and local_shell_call. */
+function isReactorItem(item: UpstreamItem | undefined): item is UpstreamItem {
+  return item !== undefined && (item.type === LOCAL_SHELL_CALL || isCallItem(item));
+}
+
+/** The tool name rules match: a local_shell_call counts as the tool `local_shell`. */
+function callName(item: UpstreamItem): string | undefined {
+  return item.type === LOCAL_SHELL_CALL ? "local_shell" : item.name;
+}
+
 /** What the reactor does with one call. */
 type Decision =
   | { kind: "pass" }
@@ -64,7 +77,7 @@ export class ToolCallReactor implements EventTransform {
   push(event: UpstreamEvent): UpstreamEvent[] {
     switch (event.type) {
       case "response.output_item.added":
-        return isCallItem(event.item) ? this.#added(event, event.item) : [event];
+        return isReactorItem(event.item) ? this.#added(event, event.item) : [event];
       case "response.output_text.delta":
         if (event.delta) this.#sawText = true;
         return [event];
@@ -75,14 +88,14 @@ export class ToolCallReactor implements EventTransform {
       case "response.custom_tool_call_input.done":
         return this.#argumentsDone(event);
       case "response.output_item.done":
-        return isCallItem(event.item) ? this.#itemDone(event, event.item) : [event];
+        return isReactorItem(event.item) ? this.#itemDone(event, event.item) : [event];
       default:
         return TERMINAL_EVENTS.has(event.type) ? this.#terminal(event) : [event];
     }
   }
 
   #added(event: UpstreamEvent, item: UpstreamItem): UpstreamEvent[] {
-    const name = this.#clientName(item.name);
+    const name = this.#clientName(callName(item));
     const candidates = this.#options.rules.filter((r) => r.matchesTool(name));
     if (candidates.length === 0) return [event];
     const call: TrackedCall = {
@@ -96,7 +109,8 @@ export class ToolCallReactor implements EventTransform {
     // The first rule that can act decides; if it needs the arguments, hold the call.
     const first = candidates.find((r) => r.action !== "log");
     if (!first) return [event];
-    if (first.pattern || first.replaceWith !== undefined) {
+    // A local_shell_call's command comes whole in output_item.done.
+    if (first.pattern || first.replaceWith !== undefined || item.type === LOCAL_SHELL_CALL) {
       call.held = [event];
       return [];
     }
@@ -137,7 +151,11 @@ export class ToolCallReactor implements EventTransform {
     const key = itemKey(item.id, event.output_index);
     const call = this.#calls.get(key);
     if (!call) return [event];
-    const full = item.type === "custom_tool_call" ? item.input : item.arguments;
+    const full = item.type === "custom_tool_call"
+      ? item.input
+      : item.type === LOCAL_SHELL_CALL
+      ? JSON.stringify(item.action ?? {})
+      : item.arguments;
     const released = call.evaluated
       ? []
       : this.#evaluate(call, typeof full === "string" ? full : call.fragments.join(""));
@@ -183,7 +201,7 @@ export class ToolCallReactor implements EventTransform {
   }
 
   #decide(call: TrackedCall, rule: CompiledRule, args: CallArguments | undefined): Decision {
-    const tool = this.#clientName(call.item.name);
+    const tool = this.#clientName(callName(call.item));
     if (rule.action === "block") {
       const template = rule.message ?? DEFAULT_BLOCK_MESSAGE;
       const text = template.replaceAll("{tool}", tool).replaceAll("{rule}", rule.name);
@@ -243,6 +261,11 @@ export class ToolCallReactor implements EventTransform {
 
   #rewriteItem(decision: Extract<Decision, { kind: "rewrite" }>, item: UpstreamItem): UpstreamItem {
     const out = { ...item };
+    if (item.type === LOCAL_SHELL_CALL) {
+      // No name to change; the arguments are its `action`.
+      if (decision.args !== undefined) out.action = JSON.parse(decision.args);
+      return out;
+    }
     if (decision.name) out.name = decision.name;
     if (decision.args !== undefined) out.arguments = decision.args;
     return out;
@@ -253,7 +276,7 @@ export class ToolCallReactor implements EventTransform {
       requestId: this.#options.requestId,
       rule: rule.name,
       action: rule.action,
-      tool: this.#clientName(call.item.name),
+      tool: this.#clientName(callName(call.item)),
       call_id: call.item.call_id,
     });
   }

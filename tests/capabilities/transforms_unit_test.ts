@@ -12,6 +12,8 @@ import { ToolTextFormatter } from "../../src/capabilities/tool_text_format.ts";
 import type { EventTransform } from "../../src/capabilities/event_transform.ts";
 import type { UpstreamEvent } from "../../src/upstream/events.ts";
 import type { ReactorRule } from "../../src/config/schema.ts";
+import { parseConfigText } from "../../src/config/load_config.ts";
+import exampleYaml from "../../config.example.yaml" with { type: "text" };
 
 const logs: string[] = [];
 const logger = createLogger("debug", (l) => logs.push(l));
@@ -160,3 +162,68 @@ Deno.test("tool_text_format unit: markdown of a freeform call is one JSON object
   // The terminal event's output list carries the same text.
   assertEquals(output.map((i) => [i.type, i.content?.[0]?.text]), [["message", text]]);
 });
+
+Deno.test("reactor unit: the shipped rules guard every shell-like tool shape", () => {
+  const config = parseConfigText(exampleYaml, "config.example.yaml");
+  const rules = config.backends.openai_codex.extra.codex.reactor_rules;
+  const shapes: [string, (cmd: string) => Record<string, unknown>[]][] = [
+    ["shell", (cmd) => functionCall("shell", { command: ["bash", "-lc", cmd] })],
+    ["exec_command", (cmd) => functionCall("exec_command", { cmd, workdir: "/repo" })],
+    ["bash", (cmd) => functionCall("bash", { command: cmd })],
+    ["local_shell_call", (cmd) => localShellCall(["bash", "-lc", cmd])],
+  ];
+  const dangerous = [
+    "rm -rf /",
+    "cd /tmp && rm -fr /*",
+    "git push --force origin main",
+    "git push origin main -f",
+    "git reset --hard HEAD~3",
+  ];
+  const harmless = ["rm -rf /tmp/build", "git push --force-with-lease", "git reset --soft HEAD~1"];
+  for (const [shape, build] of shapes) {
+    for (const cmd of [...dangerous, ...harmless]) {
+      const { output } = run(reactor(rules), build(cmd));
+      const blocked = output.length === 1 && output[0].type === "message";
+      assertEquals(blocked, dangerous.includes(cmd), `${shape}: ${cmd}`);
+    }
+  }
+});
+
+Deno.test("reactor unit: a local_shell_call is rewritten through its action", () => {
+  const events = localShellCall(["python", "x.py"]);
+  const { out, output } = run(
+    reactor([{
+      tool: "local_shell",
+      argument_path: "command.0",
+      pattern: "^python$",
+      action: "rewrite",
+      replace_with: "python3",
+    }]),
+    events,
+  );
+  assertEquals(output[0].action, { type: "exec", command: ["python3", "x.py"] });
+  assertEquals(
+    out.filter((e) => e.item).map((e) => (e.item!.action as { command: string[] }).command[0]),
+    ["python3", "python3"],
+  );
+});
+
+function functionCall(name: string, args: Record<string, unknown>): Record<string, unknown>[] {
+  return new ScriptBuilder().toolCall(name, JSON.stringify(args), { fragments: 3 }).completed();
+}
+
+function localShellCall(command: string[]): Record<string, unknown>[] {
+  const item = {
+    id: "lsh_1",
+    type: "local_shell_call",
+    call_id: "call_ls",
+    status: "in_progress",
+    action: { type: "exec", command },
+  };
+  return [
+    { type: "response.created", response: { id: "resp_ls" } },
+    { type: "response.output_item.added", output_index: 0, item },
+    { type: "response.output_item.done", output_index: 0, item: { ...item, status: "completed" } },
+    { type: "response.completed", response: { id: "resp_ls", output: [] } },
+  ];
+}
