@@ -71,12 +71,21 @@ export async function startMain(
     for await (const chunk of process.stderr) err += dec.decode(chunk);
   })();
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
+  // Bounded, but generous: a loaded 2-core machine can take seconds to start a process.
+  let exited = false;
+  process.status.then(() => (exited = true));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     try {
       const res = await fetch(`${url}/health`);
       await res.body?.cancel();
       if (res.ok) break;
     } catch { /* not yet listening */ }
+    if (exited) throw new Error(`main.ts exited before answering /health:\n${err}`);
+    if (Date.now() > deadline) {
+      process.kill("SIGKILL");
+      throw new Error(`main.ts did not answer /health within 60 s:\n${err}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const close = async () => {
