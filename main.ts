@@ -9,6 +9,10 @@ import { describeAuthStartup } from "./src/auth/describe_auth_startup.ts";
 import { runAuthStatus } from "./src/cli/auth_status.ts";
 import { helpText } from "./src/cli/help_text.ts";
 import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
+import { consoleIo } from "./src/cli/cli_io.ts";
+import { runDoctor } from "./src/cli/doctor.ts";
+import { runInit } from "./src/cli/init.ts";
+import { readProcessEnv } from "./src/cli/process_env.ts";
 import { loadConfig } from "./src/config/load_config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
@@ -35,21 +39,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(`codexgate ${VERSION}`);
     return 0;
   }
-  if (command.kind === "subcommand" && command.name === "auth" && command.args[0] === "status") {
-    return await runAuthStatus(command.args.slice(1), Deno.env.toObject(), {
-      out: (line) => console.log(line),
-      err: (line) => console.error(line),
-    });
-  }
-  if (command.kind === "subcommand") {
-    console.error(`codexgate: ${command.name}: not available yet`);
-    return 2;
-  }
+  const env = readProcessEnv();
+  if (command.kind === "subcommand") return await runSubcommand(command.name, command.args, env);
   let config;
   try {
     config = loadConfig({
       path: command.config,
-      env: Deno.env.toObject(),
+      env,
       flags: {
         host: command.host,
         port: command.port,
@@ -73,11 +69,11 @@ async function main(argv: string[]): Promise<number> {
   const openBind = bindWarning(config.server);
   if (openBind) logger.warn(openBind);
   const authNotes = await describeAuthStartup(config, {
-    env: Deno.env.toObject(),
+    env,
     platform: Deno.build.os,
   });
   for (const note of authNotes) logger[note.level](note.message, note.fields);
-  const handler = createHandler({ config, env: Deno.env.toObject(), logger });
+  const handler = createHandler({ config, env, logger });
   const server = Deno.serve({
     hostname: config.server.host,
     port: config.server.port,
@@ -94,6 +90,26 @@ async function main(argv: string[]): Promise<number> {
   });
   await server.finished;
   return 0;
+}
+
+/** Dispatches `codexgate <name> …` (parse_cli.ts lists the names). */
+async function runSubcommand(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<number> {
+  switch (name) {
+    case "init":
+      return await runInit(args, { io: consoleIo });
+    case "doctor":
+      return await runDoctor(args, { io: consoleIo, env });
+    case "auth":
+      if (args[0] === "status") return await runAuthStatus(args.slice(1), env, consoleIo);
+      console.error("codexgate auth: expected `codexgate auth status` (see codexgate --help)");
+      return 2;
+  }
+  console.error(`codexgate: ${name}: unknown subcommand (see codexgate --help)`);
+  return 2;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
