@@ -5,6 +5,7 @@ import { authJson, makeTokenSet, type TokenSet } from "./support/tokens.ts";
 import { freePort, runMain } from "./support/run_main.ts";
 import { runDoctor } from "../src/cli/doctor.ts";
 import type { CliIo } from "../src/cli/cli_io.ts";
+import { VERSION } from "../src/version.ts";
 
 /** Captures what doctor prints. */
 function captureIo(): CliIo & { outLines: string[]; errLines: string[]; all: () => string } {
@@ -267,4 +268,26 @@ Deno.test("doctor: `codexgate doctor` as a process reads the environment and exi
     `[ok]   auth.json: ${join(String(home), "auth.json")} (from CODEX_HOME)`,
   );
   assertStringIncludes(stdout, "All checks passed.");
+});
+
+Deno.test("doctor: on Windows the sign-in is looked for under USERPROFILE", async () => {
+  await using fake = await startFakeCodex();
+  const io = captureIo();
+  const code = await runDoctor([], {
+    io,
+    platform: "windows",
+    env: {
+      USERPROFILE: "C:\\Users\\me",
+      HOME: "/not/used/on/windows",
+      OPENAI_API_BASE_URL: fake.baseUrl,
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+    },
+    readTextFile: noConfigFile,
+  });
+  assertEquals(code, 1);
+  assertEquals(io.outLines[0], `codexgate ${VERSION} doctor (windows)`);
+  assertStringIncludes(
+    io.outLines.join("\n"),
+    "[FAIL] auth.json: No auth.json found (tried C:\\Users\\me\\.codex\\auth.json (home directory)).",
+  );
 });
