@@ -152,9 +152,9 @@ Deno.test("doctor: no auth.json → FAIL naming every path tried and `codex logi
     out,
     `[FAIL] auth.json: No auth.json found (tried ${
       join(String(home), "elsewhere", "auth.json")
-    } (OPENAI_CODEX_PATH), ${join(String(home), "auth.json")} (CODEX_HOME), ${
-      join(String(home), ".codex", "auth.json")
-    } (home directory)).`,
+    } (OPENAI_CODEX_PATH), ${join(String(home), "elsewhere")} (OPENAI_CODEX_PATH), ${
+      join(String(home), "auth.json")
+    } (CODEX_HOME), ${join(String(home), ".codex", "auth.json")} (home directory)).`,
   );
   assertStringIncludes(out, 'fix: run `codex login` and choose "Sign in with ChatGPT"');
   // Reachability is still checked, without a sign-in.
@@ -180,7 +180,9 @@ Deno.test("doctor: the keyring hint when the Codex CLI stores credentials there"
     readTextFile: noConfigFile,
   });
   assertEquals(code, 1);
-  assertStringIncludes(io.outLines.join("\n"), "keeps its credentials in the OS keyring");
+  const out = io.outLines.join("\n");
+  assertStringIncludes(out, "may be in the OS keyring");
+  assertStringIncludes(out, 'Set `cli_auth_credentials_store = "file"`');
 });
 
 Deno.test("doctor: an expired access token is a warning (refreshed on use), exit 0", async () => {
