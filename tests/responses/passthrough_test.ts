@@ -125,3 +125,15 @@ for (const mode of MODES) {
     assertEquals(call.headers["authorization"], `Bearer ${proxy.tokens.access_token}`);
   });
 }
+
+Deno.test("passthrough: a response.completed that already has its output passes verbatim too", async () => {
+  await using proxy = await startProxy({ configYaml: PASSTHROUGH_CONFIG });
+  const events = new ScriptBuilder().text("full").completed({ fullOutput: true });
+  proxy.fake.enqueue({ kind: "events", events });
+  const res = await fetch(`${proxy.url}/v1/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-5.4", input: "go", stream: true }),
+  });
+  assertEquals(frames(await res.text()), events.map((e) => toSse([e])));
+});

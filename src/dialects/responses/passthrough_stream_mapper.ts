@@ -21,25 +21,22 @@ export function createPassthroughStreamMapper(context: ResponseContext): StreamM
     map(event: UpstreamEvent, raw: string): string {
       accumulator.push(event);
       const response = event.response;
-      const needsOutput = (event.type === "response.completed" ||
-        event.type === "response.incomplete") &&
-        response &&
-        (!Array.isArray(response.output) || response.output.length === 0);
-      if (!needsOutput) {
-        // Only a call whose tool name codexgate changed is rewritten, to the client's name.
-        if (event.item && renamed(event.item, context)) {
-          return eventFrame(
-            event.type,
-            JSON.stringify({ ...event, item: normalizeItem(event.item, context) }),
-          );
-        }
-        return eventFrame(event.type, raw);
+      if (
+        response && (event.type === "response.completed" || event.type === "response.incomplete")
+      ) {
+        const filled = clientResponse(response, accumulator.outputItems(), context);
+        // Unchanged (output already there, no tool name to map back): verbatim.
+        if (filled === response) return eventFrame(event.type, raw);
+        return eventFrame(event.type, JSON.stringify({ ...event, response: filled }));
       }
-      const filled = {
-        ...event,
-        response: clientResponse(response, accumulator.outputItems(), context),
-      };
-      return eventFrame(event.type, JSON.stringify(filled));
+      // Only a call whose tool name codexgate changed is rewritten, to the client's name.
+      if (event.item && renamed(event.item, context)) {
+        return eventFrame(
+          event.type,
+          JSON.stringify({ ...event, item: normalizeItem(event.item, context) }),
+        );
+      }
+      return eventFrame(event.type, raw);
     },
     end: () => "",
   };
