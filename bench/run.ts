@@ -375,6 +375,12 @@ async function main(): Promise<void> {
     3,
   ).join(" ");
   run.notes.push(`whole run took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const load = Number(readFile("/proc/loadavg").split(" ")[0]);
+  if (load > navigator.hardwareConcurrency) {
+    run.notes.push(
+      `**the machine was busy with other work** (load average ${load} on ${navigator.hardwareConcurrency} cores at the end): latencies are inflated; ratios and CPU figures are the steadier reading`,
+    );
+  }
   const shared = Deno.env.get("BENCH_SHARED_NOTE");
   if (shared) run.notes.push(shared);
   run.reading = readFile(join(ROOT, "bench/READING.md")) || undefined;
