@@ -17,15 +17,19 @@ export function requireApiKey(request: Request, expected: string | null): void {
   if (expected === null) return;
   const authorization = request.headers.get("authorization") ?? "";
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
-  const given = bearer ?? request.headers.get("x-api-key")?.trim();
-  if (given === undefined || given === "") {
+  // Some clients send both (an SDK's own key header plus a bearer): either may carry it.
+  const given = [bearer, request.headers.get("x-api-key")?.trim()].filter((v): v is string =>
+    v !== undefined && v !== ""
+  );
+  if (given.length === 0) {
     throw new ProxyError(
       401,
       "This codexgate requires an API key: send `Authorization: Bearer <key>` or `x-api-key: <key>` (server.api_key).",
       { code: "missing_api_key", type: "authentication_error" },
     );
   }
-  if (!sameSecret(given, expected)) {
+  // Every candidate is compared, so timing does not tell which header matched.
+  if (!given.map((g) => sameSecret(g, expected)).includes(true)) {
     throw new ProxyError(401, "The API key is not the one configured in server.api_key.", {
       code: "invalid_api_key",
       type: "authentication_error",

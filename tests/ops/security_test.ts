@@ -24,7 +24,13 @@ Deno.test("security: api key required (Bearer or x-api-key), checked, never forw
   assertEquals(bearer.status, 200);
   const xApiKey = await postChat(proxy.url, { model: "gpt-5.4" }, { "x-api-key": KEY });
   assertEquals(xApiKey.status, 200);
-  assertEquals(proxy.fake.calls.length, 2);
+  // An SDK that sends its own bearer and the key in x-api-key is let in.
+  const both = await postChat(proxy.url, { model: "gpt-5.4" }, {
+    authorization: "Bearer sdk-default",
+    "x-api-key": KEY,
+  });
+  assertEquals(both.status, 200);
+  assertEquals(proxy.fake.calls.length, 3);
   for (const call of proxy.fake.calls) {
     assertEquals(call.headers["authorization"], `Bearer ${proxy.tokens.access_token}`);
     assertEquals(call.headers["x-api-key"], undefined);
