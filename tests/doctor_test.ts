@@ -30,9 +30,13 @@ async function codexHome(tokens?: TokenSet): Promise<string & AsyncDisposable> {
 }
 
 function envFor(home: string, baseUrl: string, tokenUrl: string): Record<string, string> {
+  // Every variable that picks auth.json is set, so a developer's own never leaks in
+  // (subprocesses inherit the environment; blank means unset).
   return {
     HOME: home,
+    USERPROFILE: home,
     CODEX_HOME: home,
+    OPENAI_CODEX_PATH: "",
     OPENAI_API_BASE_URL: baseUrl,
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: tokenUrl,
   };

@@ -37,6 +37,9 @@ Deno.test("init: `codexgate init` writes the commented example to ./config.yaml"
       cwd: String(dir),
       env: {
         HOME: String(dir),
+        USERPROFILE: String(dir),
+        CODEX_HOME: String(dir),
+        OPENAI_CODEX_PATH: "",
         OPENAI_API_BASE_URL: `${closed}/backend-api/codex`,
         CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${closed}/oauth/token`,
       },

@@ -12,9 +12,9 @@ OpenAI Codex backend, with the tokens \`codex login\` leaves in ~/.codex/auth.js
 
 Usage:
   codexgate [flags]              start the proxy
-  codexgate init [--force]       write a commented config.yaml here
+  codexgate init [--force] [--path <p>]   write a commented config.yaml here
   codexgate auth status          show where the sign-in is and when it expires
-  codexgate doctor               check sign-in, backend, token endpoint and config
+  codexgate doctor [--timeout <s>]        check sign-in, backend, token endpoint, config
 
 Flags:
   -p, --port <n>                 port to listen on (default 8000)
