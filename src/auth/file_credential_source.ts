@@ -14,19 +14,15 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
 import type { AuthPathCandidate } from "./discover_auth_path.ts";
-import { type AuthFile, type AuthTokens, parseAuthFile, signInError } from "./auth_file.ts";
+import { signInError } from "./auth_file.ts";
+import { type AuthSnapshot, readAuthSnapshot } from "./auth_snapshot.ts";
 import type { Credentials, CredentialSource } from "./credentials.ts";
-import { readClaims } from "./jwt.ts";
+import { describeKeyringStorage } from "./keyring_hint.ts";
+import { refreshAuthFile, RefreshRefused } from "./refresh_auth_file.ts";
+import { SingleFlight } from "./single_flight.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { SingleFlight } from "./single_flight.ts";
-import { withFileLock } from "./auth_lock.ts";
-import { refreshTokens, TokenRefreshError } from "./refresh_tokens.ts";
-import { applyRefreshedTokens } from "./apply_refreshed_tokens.ts";
-import { writeAuthFileAtomic } from "./write_auth_file.ts";
-import { describeKeyringStorage } from "./keyring_hint.ts";
 
 /** How and where to refresh. */
 export interface RefreshSettings {
@@ -58,14 +54,6 @@ export interface FileCredentialSourceOptions {
    * tokens (default 5 s): the Codex CLI writes only after it gets `auth.lock`.
    */
   raceWaitMs?: number;
-}
-
-/** One read of auth.json: the parsed file, its raw JSON and the credentials it gives. */
-export interface AuthSnapshot {
-  path: string;
-  raw: Record<string, unknown>;
-  file: AuthFile & { tokens: AuthTokens };
-  credentials: Credentials;
 }
 
 /** Reads credentials from the first existing auth.json candidate and keeps them fresh. */
@@ -103,19 +91,20 @@ export class FileCredentialSource implements CredentialSource {
     return await this.#readAt(path);
   }
 
-  async get(): Promise<Credentials> {
+  async get(signal?: AbortSignal): Promise<Credentials> {
     const snapshot = await this.read();
     if (!this.#expiresSoon(snapshot)) return snapshot.credentials;
     try {
-      return (await this.#refresh(snapshot)).credentials;
+      return (await untilAborted(this.#refresh(snapshot), signal)).credentials;
     } catch (err) {
+      if (signal?.aborted) throw err;
       // Still valid for a little while: serve with it rather than fail now.
       if (this.#stillValid(snapshot)) return snapshot.credentials;
       throw err;
     }
   }
 
-  async recover(failed: Credentials): Promise<Credentials> {
+  async recover(failed: Credentials, signal?: AbortSignal): Promise<Credentials> {
     const snapshot = await this.read();
     if (snapshot.credentials.accessToken !== failed.accessToken) {
       this.#options.logger?.info("auth.json holds other tokens than the refused ones; using them", {
@@ -123,7 +112,7 @@ export class FileCredentialSource implements CredentialSource {
       });
       return snapshot.credentials;
     }
-    return (await this.#refresh(snapshot)).credentials;
+    return (await untilAborted(this.#refresh(snapshot), signal)).credentials;
   }
 
   /** The 401 for "no auth.json anywhere", naming every path tried. */
@@ -146,17 +135,8 @@ export class FileCredentialSource implements CredentialSource {
     return expiresAt !== undefined && expiresAt > this.#now();
   }
 
-  async #readAt(path: string): Promise<AuthSnapshot> {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) throw this.missingError();
-      throw new ProxyError(500, `Cannot read ${path}: ${(err as Error).message}`);
-    }
-    const file = parseAuthFile(text, path);
-    const raw = JSON.parse(text) as Record<string, unknown>;
-    return { path, raw, file, credentials: toCredentials(file.tokens, path) };
+  #readAt(path: string): Promise<AuthSnapshot> {
+    return readAuthSnapshot(path, () => this.missingError());
   }
 
   /** Refreshes `stale` once for all concurrent callers on the same file. */
@@ -166,105 +146,47 @@ export class FileCredentialSource implements CredentialSource {
     }
     const dead = this.#deadRefreshTokens.get(stale.file.tokens.refresh_token);
     if (dead) throw this.#signInAgain(stale.path, dead);
-    let result = await this.#flight.run(stale.path, () => this.#refreshLocked(stale));
+    let result = await this.#flight.run(stale.path, () => this.#refreshNow(stale));
     // Joined a flight for an older token that ended on ours: refresh ours now.
     if (result.credentials.accessToken === stale.credentials.accessToken) {
-      result = await this.#flight.run(stale.path, () => this.#refreshLocked(stale));
+      result = await this.#flight.run(stale.path, () => this.#refreshNow(stale));
     }
     return result;
   }
 
-  async #refreshLocked(stale: AuthSnapshot): Promise<AuthSnapshot> {
+  async #refreshNow(stale: AuthSnapshot): Promise<AuthSnapshot> {
     const settings = this.#options.refresh!;
     const { logger } = this.#options;
-    const path = stale.path;
-    const lockTimeoutMs = this.#options.lockTimeoutMs ?? 30_000;
-    let lostRace: TokenRefreshError | undefined;
-    const underLock = await withFileLock(join(dirname(path), "auth.lock"), async () => {
-      const current = await this.#readAt(path);
-      if (current.file.tokens.access_token !== stale.file.tokens.access_token) {
-        logger?.info("another program refreshed auth.json; using its tokens", { path });
-        return current;
-      }
-      const refreshToken = current.file.tokens.refresh_token;
-      const dead = this.#deadRefreshTokens.get(refreshToken);
-      if (dead) throw this.#signInAgain(path, dead);
-      let refreshed;
-      try {
-        refreshed = await refreshTokens(refreshToken, {
-          tokenUrl: settings.tokenUrl,
-          clientId: settings.clientId,
-          fetch: this.#options.fetch ?? globalThis.fetch,
-          timeoutMs: this.#options.tokenTimeoutMs ?? 30_000,
+    try {
+      return await refreshAuthFile(stale, {
+        tokenUrl: settings.tokenUrl,
+        clientId: settings.clientId,
+        fetch: this.#options.fetch ?? globalThis.fetch,
+        now: this.#now,
+        platform: this.#options.platform ?? Deno.build.os,
+        lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
+        tokenTimeoutMs: this.#options.tokenTimeoutMs ?? 30_000,
+        raceWaitMs: this.#options.raceWaitMs ?? 5_000,
+        logger,
+        read: (path) => this.#readAt(path),
+      });
+    } catch (err) {
+      if (err instanceof RefreshRefused) {
+        // Remembered so that later requests get the 401 without another call or log line.
+        const { refusal, snapshot } = err;
+        this.#deadRefreshTokens.set(snapshot.file.tokens.refresh_token, refusal.code);
+        logger?.warn("the ChatGPT sign-in can no longer be refreshed; run `codex login`", {
+          path: snapshot.path,
+          code: refusal.code,
+          status: refusal.status,
         });
-      } catch (err) {
-        if (err instanceof TokenRefreshError && err.mayBeLostRace) {
-          lostRace = err;
-          return current;
-        }
-        throw this.#failed(err, current);
+        throw this.#signInAgain(snapshot.path, refusal.code);
       }
-      const next = applyRefreshedTokens(current.raw, refreshed, this.#now());
-      const text = JSON.stringify(next, null, 2) + "\n";
-      await withFileLock(
-        join(dirname(path), "auth.json.lock"),
-        () => writeAuthFileAtomic(path, text, { platform: this.#platform }),
-        { timeoutMs: lockTimeoutMs },
-      );
-      const written = await this.#readAt(path);
-      logger?.info("refreshed the ChatGPT sign-in", {
-        path,
-        account: shortAccount(written.credentials.accountId),
-        expires_at: isoOrUndefined(written.credentials.expiresAt),
-      });
-      return written;
-    }, {
-      timeoutMs: lockTimeoutMs,
-      onWait: () => logger?.debug("waiting for auth.lock held by another program", { path }),
-    });
-    if (!lostRace) return underLock;
-    return await this.#adoptWinner(underLock, lostRace);
-  }
-
-  /**
-   * Another program spent the refresh token first. It writes its tokens once
-   * it holds `auth.lock` (which we just released): read them when they land.
-   */
-  async #adoptWinner(stale: AuthSnapshot, lostRace: TokenRefreshError): Promise<AuthSnapshot> {
-    const deadline = performance.now() + (this.#options.raceWaitMs ?? 5_000);
-    for (;;) {
-      const again = await this.#readAt(stale.path);
-      if (again.file.tokens.refresh_token !== stale.file.tokens.refresh_token) {
-        this.#options.logger?.info(
-          "another program refreshed first (the token endpoint said " + lostRace.code +
-            "); using the tokens it wrote",
-          { path: stale.path },
-        );
-        return again;
+      if (err instanceof ProxyError) {
+        logger?.warn("token refresh failed", { path: stale.path, error: err.message });
       }
-      if (performance.now() >= deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
+      throw err;
     }
-    throw this.#failed(lostRace, stale);
-  }
-
-  /** Turns a refresh failure into the client's error; logs a spent token once. */
-  #failed(err: unknown, snapshot: AuthSnapshot): unknown {
-    if (err instanceof TokenRefreshError && err.signInRequired) {
-      this.#deadRefreshTokens.set(snapshot.file.tokens.refresh_token, err.code);
-      this.#options.logger?.warn(
-        "the ChatGPT sign-in can no longer be refreshed; run `codex login`",
-        { path: snapshot.path, code: err.code, status: err.status },
-      );
-      return this.#signInAgain(snapshot.path, err.code);
-    }
-    if (err instanceof ProxyError) {
-      this.#options.logger?.warn("token refresh failed", {
-        path: snapshot.path,
-        error: err.message,
-      });
-    }
-    return err;
   }
 
   #signInAgain(path: string, code: string): ProxyError {
@@ -272,32 +194,18 @@ export class FileCredentialSource implements CredentialSource {
       `The ChatGPT sign-in in ${path} expired and cannot be refreshed (the token endpoint said ${code}).`,
     );
   }
-
-  get #platform(): string {
-    return this.#options.platform ?? Deno.build.os;
-  }
 }
 
-/** Builds a credential snapshot from auth.json tokens. */
-export function toCredentials(tokens: AuthTokens, path: string): Credentials {
-  const claims = readClaims(tokens.access_token);
-  const idClaims = tokens.id_token ? readClaims(tokens.id_token) : {};
-  const accountId = tokens.account_id || claims.accountId || idClaims.accountId;
-  if (!accountId) throw signInError(`${path} has no ChatGPT account id.`);
-  return {
-    accessToken: tokens.access_token,
-    accountId,
-    planType: claims.planType ?? idClaims.planType,
-    expiresAt: claims.exp !== undefined ? claims.exp * 1000 : undefined,
-    path,
-  };
-}
-
-/** An account id shortened for logs and status output. */
-export function shortAccount(accountId: string): string {
-  return accountId.length <= 8 ? accountId : `${accountId.slice(0, 8)}…`;
-}
-
-function isoOrUndefined(ms: number | undefined): string | undefined {
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+/**
+ * Stops waiting when the client goes away; the shared refresh itself runs on
+ * for the other requests waiting on it.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

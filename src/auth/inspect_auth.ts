@@ -8,7 +8,8 @@
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
 import { authPathCandidates, codexHomeDir } from "./discover_auth_path.ts";
-import { FileCredentialSource, shortAccount } from "./file_credential_source.ts";
+import { FileCredentialSource } from "./file_credential_source.ts";
+import { shortAccount } from "./auth_snapshot.ts";
 import { readCodexConfigToml } from "./keyring_hint.ts";
 import { readClaims } from "./jwt.ts";
 

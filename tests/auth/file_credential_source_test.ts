@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "../support/assert.ts";
 import { type FakeCodex, startFakeCodex } from "../support/fake_codex.ts";
 import { authJson, makeTokenSet, type TokenSet } from "../support/tokens.ts";
-import { rememberSecrets } from "../support/secret_check.ts";
+import { linesWithSecrets, rememberSecrets } from "../support/secret_check.ts";
 import {
   FileCredentialSource,
   type FileCredentialSourceOptions,
@@ -221,4 +221,23 @@ Deno.test("FileCredentialSource: the injected clock decides expiry", async () =>
   assertEquals(credentials.accessToken, s.fake.issued[0].access_token);
   const file = JSON.parse(await Deno.readTextFile(s.authPath));
   assertEquals(file.last_refresh, new Date(later).toISOString());
+});
+
+Deno.test("FileCredentialSource: a request that goes away stops waiting; the refresh still lands for others", async () => {
+  await using s = await setup({ expiresIn: -60, tokenDelayMs: 300 });
+  const source = s.source();
+  const controller = new AbortController();
+  const abandoned = source.get(controller.signal);
+  const patient = source.get();
+  setTimeout(() => controller.abort(new Error("client left")), 50);
+  const err = await assertRejects(() => abandoned);
+  assertEquals((err as Error).message, "client left");
+  assertEquals((await patient).accessToken, s.fake.issued[0].access_token);
+  rememberSecrets(...s.fake.issued);
+  assertEquals(s.fake.tokenCalls.length, 1);
+});
+
+Deno.test("FileCredentialSource: no log line of this file holds a token", () => {
+  assert(ALL_LOG_LINES.length > 0);
+  assertEquals(linesWithSecrets(ALL_LOG_LINES), []);
 });
