@@ -24,6 +24,9 @@ import { SingleFlight } from "./single_flight.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
+/** Re-exported for callers that build credentials from a {@link FileCredentialSource.read}. */
+export { toCredentials } from "./auth_snapshot.ts";
+
 /** How and where to refresh. */
 export interface RefreshSettings {
   tokenUrl: string;
