@@ -44,7 +44,12 @@ export interface TtfbFigure {
   errorSamples: string[];
 }
 
-/** Sequential short streams, `requests` per target per round. */
+/**
+ * Sequential short streams, `requests` per target per round, interleaved
+ * request by request (direct, nginx, codexgate, … in a rotating order), so a
+ * busy moment on a shared machine hits every target alike. The path's CPU is
+ * read around each request (only one is in flight) and summed per round.
+ */
 export async function measureTtfb(
   targets: readonly Target[],
   options: { rounds: number; requests: number; scenario: Scenario },
@@ -53,19 +58,22 @@ export async function measureTtfb(
     targets.map((t) => [t.name, { samples: [], cpuUsPerRequest: [], errors: 0, errorSamples: [] }]),
   );
   for (let round = 0; round < options.rounds; round++) {
-    for (const target of rotated(targets, round)) {
-      const fig = out.get(target.name)!;
-      const pids = target.pids();
-      const cpu0 = groupCpuMs(pids);
-      const results = await runMany(options.requests, 1, () => target.request(options.scenario));
-      if (pids.length > 0) {
-        fig.cpuUsPerRequest.push((groupCpuMs(pids) - cpu0) * 1000 / options.requests);
-      }
-      for (const r of results) {
+    const cpu = new Map<string, number>(targets.map((t) => [t.name, 0]));
+    for (let i = 0; i < options.requests; i++) {
+      for (const target of rotated(targets, round + i)) {
+        const fig = out.get(target.name)!;
+        const pids = target.pids();
+        const cpu0 = pids.length > 0 ? groupCpuMs(pids) : 0;
+        const r = await runStream(target.request(options.scenario));
+        if (pids.length > 0) cpu.set(target.name, cpu.get(target.name)! + groupCpuMs(pids) - cpu0);
         if (r.ok) fig.samples.push(r.ttfbMs);
         else fig.errors++;
+        firstErrors([r], fig.errorSamples);
       }
-      firstErrors(results, fig.errorSamples);
+    }
+    for (const target of targets) {
+      if (target.pids().length === 0) continue;
+      out.get(target.name)!.cpuUsPerRequest.push(cpu.get(target.name)! * 1000 / options.requests);
     }
   }
   return out;

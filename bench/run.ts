@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     rounds: `${plan.rounds} (bursts: ${plan.burstRounds}), target order rotating each round`,
     "TTFB stream": `${
       describe(plan.ttfbScenario)
-    }, ${plan.ttfbRequests} sequential requests per target per round`,
+    }, ${plan.ttfbRequests} sequential requests per target per round, interleaved request by request`,
     "flood stream": `${describe(plan.floodScenario)}, upstream writes 64 KiB chunks`,
     "slow stream": describe(plan.slowScenario),
     "warm-up": `${plan.warmUpRequests} short requests and one flood per target, not measured`,
