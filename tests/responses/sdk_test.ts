@@ -261,7 +261,7 @@ Deno.test("responses: unknown previous_response_id → 404 in OpenAI's shape, no
   assertEquals(proxy.fake.calls.length, 0);
 });
 
-Deno.test("responses: store: false is not kept; GET of it is 404; expired entries are gone", async () => {
+Deno.test("responses: store: false is not kept; GET of it is 404; the oldest beyond max_entries is dropped", async () => {
   await using proxy = await startProxy({
     configYaml: "responses_store:\n  max_entries: 2\n  ttl_seconds: 3600\n",
   });

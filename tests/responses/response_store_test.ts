@@ -1,0 +1,72 @@
+import { assertEquals, assertThrows } from "../support/assert.ts";
+import type { CanonicalRequest, InputItem } from "../../src/core/request_model.ts";
+import { ResponseStore, type StoredResponse } from "../../src/core/response_store.ts";
+import { expandPreviousResponse } from "../../src/dialects/responses/response_memory.ts";
+import { ProxyError } from "../../src/errors.ts";
+
+function entry(id: string, items: InputItem[] = []): StoredResponse {
+  return { id, input: [], output: items, response: { id } };
+}
+
+Deno.test("ResponseStore forgets entries older than ttl_seconds", () => {
+  let now = 1_000_000;
+  const store = new ResponseStore({ maxEntries: 10, ttlSeconds: 60, now: () => now });
+  store.save(entry("resp_a"));
+  now += 30_000;
+  store.save(entry("resp_b"));
+  now += 30_001; // resp_a is now 60.001 s old
+  assertEquals(store.get("resp_a"), undefined);
+  assertEquals(store.get("resp_b")?.id, "resp_b");
+  assertEquals(store.size, 1);
+});
+
+Deno.test("ResponseStore keeps at most max_entries, dropping the oldest; a re-save is newest", () => {
+  const store = new ResponseStore({ maxEntries: 2, ttlSeconds: 3600 });
+  store.save(entry("resp_a"));
+  store.save(entry("resp_b"));
+  store.save(entry("resp_a"));
+  store.save(entry("resp_c"));
+  assertEquals(store.get("resp_b"), undefined);
+  assertEquals(store.get("resp_a")?.id, "resp_a");
+  assertEquals(store.get("resp_c")?.id, "resp_c");
+});
+
+Deno.test("ResponseStore.findItem finds the newest stored item with that id, not expired ones", () => {
+  let now = 0;
+  const store = new ResponseStore({ maxEntries: 10, ttlSeconds: 10, now: () => now });
+  const old: InputItem = { type: "message", id: "msg_1", role: "assistant", content: [] };
+  store.save(entry("resp_a", [old]));
+  assertEquals(store.findItem("msg_1"), old);
+  assertEquals(store.findItem("msg_2"), undefined);
+  now = 20_000;
+  assertEquals(store.findItem("msg_1"), undefined);
+});
+
+Deno.test("expandPreviousResponse() puts the stored conversation before the new input", () => {
+  let now = 0;
+  const store = new ResponseStore({ maxEntries: 10, ttlSeconds: 10, now: () => now });
+  const user = (text: string): InputItem => ({
+    type: "message",
+    role: "user",
+    content: [{ type: "input_text", text }],
+  });
+  const answer: InputItem = { type: "message", role: "assistant", content: [] };
+  store.save({ id: "resp_1", input: [user("a")], output: [answer], response: {} });
+  const request: CanonicalRequest = {
+    dialect: "responses",
+    model: "gpt-5.4",
+    system: [],
+    input: [user("b")],
+    tools: [],
+    stream: false,
+    dropped: [],
+    previous_response_id: "resp_1",
+  };
+  expandPreviousResponse(request, store);
+  assertEquals(request.input, [user("a"), answer, user("b")]);
+
+  now = 11_000; // expired
+  const error = assertThrows(() => expandPreviousResponse({ ...request }, store));
+  assertEquals(error instanceof ProxyError && error.status, 404);
+  assertEquals((error as ProxyError).code, "previous_response_not_found");
+});
