@@ -100,14 +100,17 @@ export async function runDoctor(args: readonly string[], options: DoctorOptions)
       );
       const auth = await checkAuthFile(backend, { env: options.env, platform });
       report(auth.finding, "  ");
-      let expired = false;
+      const checkedAt = now();
+      const expiresAt = auth.credentials?.expiresAt;
+      const expired = expiresAt !== undefined && expiresAt <= checkedAt;
       if (auth.credentials) {
-        const expiry = checkTokenExpiry(auth.credentials, {
-          now: now(),
-          refreshMarginSeconds: backend.refresh_margin_seconds,
-        });
-        expired = expiry.status === "warn" && expiry.detail.startsWith("expired");
-        report(expiry, "  ");
+        report(
+          checkTokenExpiry(auth.credentials, {
+            now: checkedAt,
+            refreshMarginSeconds: backend.refresh_margin_seconds,
+          }),
+          "  ",
+        );
       }
       // Both network checks run at once so doctor takes one timeout, not two.
       const [backendFinding, tokenFinding] = await Promise.all([

@@ -16,6 +16,7 @@ import {
   type ResolvedBackend,
   type ResolvedConfig,
 } from "../config/load_config.ts";
+import { bindRefusal } from "../http/bind_guard.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { join } from "node:path";
 
@@ -35,6 +36,19 @@ export function checkConfig(
 ): { finding: Finding; config?: ResolvedConfig } {
   try {
     const config = loadConfig(options);
+    // The proxy refuses to start on an open bind without an api_key: say so here too.
+    const refusal = bindRefusal(config.server);
+    if (refusal) {
+      return {
+        finding: {
+          status: "fail",
+          subject: "config",
+          detail: `${config.source}: codexgate would not start: ${refusal}`,
+          fix: "set server.api_key or bind server.host to 127.0.0.1",
+        },
+        config,
+      };
+    }
     const detail = config.source === "embedded defaults"
       ? "no config.yaml here, using the embedded defaults"
       : `${config.source} is valid`;
