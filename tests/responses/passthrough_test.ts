@@ -137,3 +137,31 @@ Deno.test("passthrough: a response.completed that already has its output passes 
   });
   assertEquals(frames(await res.text()), events.map((e) => toSse([e])));
 });
+
+for (const mode of MODES) {
+  Deno.test(`responses (${mode.name}): a session_id header keys the prompt cache when the body has none`, async () => {
+    await using proxy = await startProxy({ configYaml: mode.config });
+    for (const header of ["session_id", "session-id"]) {
+      const res = await fetch(`${proxy.url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", [header]: `sess-${header}` },
+        body: JSON.stringify({ model: "gpt-5.4", input: "hi" }),
+      });
+      assertEquals(res.status, 200);
+      await res.body?.cancel();
+    }
+    // The body's prompt_cache_key wins over the header.
+    const res = await fetch(`${proxy.url}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "session-id": "sess-header" },
+      body: JSON.stringify({ model: "gpt-5.4", input: "hi", prompt_cache_key: "key-body" }),
+    });
+    await res.body?.cancel();
+    const keys = proxy.fake.calls.map((c) => [c.body!.prompt_cache_key, c.headers["session-id"]]);
+    assertEquals(keys, [
+      ["sess-session_id", "sess-session_id"],
+      ["sess-session-id", "sess-session-id"],
+      ["key-body", "key-body"],
+    ]);
+  });
+}
