@@ -128,7 +128,12 @@ function usageLimitError(error: Record<string, unknown>, headers: Headers): Prox
     {
       code: "usage_limit_reached",
       type: "rate_limit_error",
-      headers: seconds !== undefined ? { "retry-after": String(seconds) } : {},
+      // x-should-retry: false tells the Anthropic and OpenAI SDKs (and Claude Code) not to retry
+      // a limit that lasts hours; retry-after says when it resets.
+      headers: {
+        "x-should-retry": "false",
+        ...(seconds !== undefined ? { "retry-after": String(seconds) } : {}),
+      },
     },
   );
 }

@@ -38,6 +38,7 @@ Deno.test("anthropic: usage limit → 429 rate_limit_error with retry-after", as
     assert(err instanceof Anthropic.RateLimitError, String(err));
     assertEquals(err.status, 429);
     assertEquals(err.headers?.get("retry-after"), "1800");
+    assertEquals(err.headers?.get("x-should-retry"), "false");
     const body = err.error as { type: string; error: { type: string; message: string } };
     assertEquals(body.type, "error");
     assertEquals(body.error.type, "rate_limit_error");
