@@ -12,9 +12,11 @@ OpenAI Codex backend, with the tokens \`codex login\` leaves in ~/.codex/auth.js
 
 Usage:
   codexgate [flags]              start the proxy
-  codexgate init [--force] [--path <p>]   write a commented config.yaml here
+  codexgate init                 write a commented config.yaml here
+                                 (--path <file or dir>, --force to replace one)
   codexgate auth status          show where the sign-in is and when it expires
-  codexgate doctor [--timeout <s>]        check sign-in, backend, token endpoint, config
+  codexgate doctor               check sign-in, backend, token endpoint, config
+                                 (--config <file>, --timeout <s> per check, default 5)
 
 Flags:
   -p, --port <n>                 port to listen on (default 8000)

@@ -63,7 +63,9 @@ Deno.test("subcommands: `codexgate auth` without `status` is a usage error", asy
 Deno.test("subcommands: --help lists init, auth status and doctor with their flags", async () => {
   const { code, stdout } = await runMain(["--help"], { env: {} });
   assertEquals(code, 0);
-  assertStringIncludes(stdout, "codexgate init [--force] [--path <p>]");
+  assertStringIncludes(stdout, "codexgate init ");
+  assertStringIncludes(stdout, "(--path <file or dir>, --force to replace one)");
   assertStringIncludes(stdout, "codexgate auth status");
-  assertStringIncludes(stdout, "codexgate doctor [--timeout <s>]");
+  assertStringIncludes(stdout, "codexgate doctor ");
+  assertStringIncludes(stdout, "(--config <file>, --timeout <s> per check, default 5)");
 });
