@@ -2,8 +2,8 @@
  * Runs inside a loopback-only network namespace (started by
  * codex_cli_test.ts): starts the fake backend, codexgate and a sinkhole
  * proxy, points the real Codex CLI at codexgate as a custom provider, runs
- * `codex exec` for a plain answer and a tool turn, with passthrough on and
- * off, and prints one JSON report on stdout.
+ * `codex exec` for a plain answer, a tool turn and a resumed second turn,
+ * with passthrough on and off, and prints one JSON report on stdout.
  *
  * Usage: deno run -A codex_cli_scenario.ts <codex binary>
  *
@@ -42,7 +42,8 @@ export interface ScenarioReport {
   sinkholeHits: number;
 }
 
-const TOOL_PROMPT = "CALL_TOOL=exec_command";
+/** A plain answer, a tool turn, then a second turn of the tool turn's session. */
+const TURNS = [["Say hi"], ["CALL_TOOL=exec_command"], ["resume", "--last", "Say more"]];
 
 /** A proxy that answers every request 403, so nothing leaves even if a route existed. */
 function startSinkhole(): { url: string; hits: () => number; close: () => Promise<void> } {
@@ -66,75 +67,80 @@ function startSinkhole(): { url: string; hits: () => number; close: () => Promis
   };
 }
 
-/** Runs `codex exec` once with a fresh CODEX_HOME pointing at `proxyUrl`. */
-async function runCli(codexBin: string, proxyUrl: string, sink: string, prompt: string) {
-  const cliHome = await Deno.makeTempDir({ prefix: "codexgate-cli-home-" });
-  const workDir = await Deno.makeTempDir({ prefix: "codexgate-cli-work-" });
-  try {
-    await Deno.writeTextFile(
-      join(cliHome, "config.toml"),
-      [
-        `model = "gpt-5.4"`,
-        `model_provider = "codexgate"`,
-        `approval_policy = "never"`,
-        ``,
-        `[model_providers.codexgate]`,
-        `name = "codexgate"`,
-        `base_url = "${proxyUrl}/v1"`,
-        `env_key = "CODEXGATE_API_KEY"`,
-        `wire_api = "responses"`,
-        ``,
-      ].join("\n"),
-    );
-    const child = new Deno.Command(codexBin, {
-      args: ["exec", "--skip-git-repo-check", "--json", prompt],
-      cwd: workDir,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      clearEnv: true,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: cliHome,
-        CODEX_HOME: cliHome,
-        CODEXGATE_API_KEY: "unused-by-codexgate",
-        HTTP_PROXY: sink,
-        HTTPS_PROXY: sink,
-        http_proxy: sink,
-        https_proxy: sink,
-        NO_PROXY: "127.0.0.1,localhost",
-        no_proxy: "127.0.0.1,localhost",
-        RUST_LOG: "error",
-      },
-    }).spawn();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
-    const out = await child.output();
-    clearTimeout(timer);
-    const events = new TextDecoder().decode(out.stdout).split("\n")
-      .filter((l) => l.trim().startsWith("{"))
-      .map((l) => {
-        try {
-          return JSON.parse(l) as Record<string, unknown>;
-        } catch {
-          return { unparsed: l };
-        }
-      });
-    return {
-      prompt,
-      code: out.code,
-      events,
-      stderrTail: new TextDecoder().decode(out.stderr).slice(-2000),
-    };
-  } finally {
-    await Deno.remove(cliHome, { recursive: true }).catch(() => {});
-    await Deno.remove(workDir, { recursive: true }).catch(() => {});
-  }
+/** Where one phase's CLI keeps its state: sessions persist between its runs. */
+interface CliDirs {
+  home: string;
+  work: string;
+}
+
+async function makeCliDirs(proxyUrl: string): Promise<CliDirs> {
+  const home = await Deno.makeTempDir({ prefix: "codexgate-cli-home-" });
+  const work = await Deno.makeTempDir({ prefix: "codexgate-cli-work-" });
+  await Deno.writeTextFile(
+    join(home, "config.toml"),
+    [
+      `model = "gpt-5.4"`,
+      `model_provider = "codexgate"`,
+      `approval_policy = "never"`,
+      ``,
+      `[model_providers.codexgate]`,
+      `name = "codexgate"`,
+      `base_url = "${proxyUrl}/v1"`,
+      `env_key = "CODEXGATE_API_KEY"`,
+      `wire_api = "responses"`,
+      ``,
+    ].join("\n"),
+  );
+  return { home, work };
+}
+
+/** Runs `codex exec <args>` once; `args` ends with the prompt. */
+async function runCli(codexBin: string, dirs: CliDirs, sink: string, args: string[]) {
+  const child = new Deno.Command(codexBin, {
+    args: ["exec", "--skip-git-repo-check", "--json", ...args],
+    cwd: dirs.work,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: dirs.home,
+      CODEX_HOME: dirs.home,
+      CODEXGATE_API_KEY: "unused-by-codexgate",
+      HTTP_PROXY: sink,
+      HTTPS_PROXY: sink,
+      http_proxy: sink,
+      https_proxy: sink,
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+      RUST_LOG: "error",
+    },
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  const events = new TextDecoder().decode(out.stdout).split("\n")
+    .filter((l) => l.trim().startsWith("{"))
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        return { unparsed: l };
+      }
+    });
+  return {
+    prompt: args.at(-1)!,
+    code: out.code,
+    events,
+    stderrTail: new TextDecoder().decode(out.stderr).slice(-2000),
+  };
 }
 
 async function phase(
   name: string,
   options: { codexBin: string; sink: string; config: string; baseInstructions?: string },
-  prompts: string[],
+  runArgs: string[][],
 ): Promise<PhaseReport> {
   const models = options.baseInstructions === undefined
     ? FAKE_MODELS
@@ -142,9 +148,13 @@ async function phase(
       m.slug === "gpt-5.4" ? { ...m, base_instructions: options.baseInstructions } : m
     );
   await using proxy = await startProxy({ configYaml: options.config, fake: { models } });
+  const dirs = await makeCliDirs(proxy.url);
   const runs: CliRun[] = [];
-  for (const prompt of prompts) {
-    runs.push(await runCli(options.codexBin, proxy.url, options.sink, prompt));
+  try {
+    for (const args of runArgs) runs.push(await runCli(options.codexBin, dirs, options.sink, args));
+  } finally {
+    await Deno.remove(dirs.home, { recursive: true }).catch(() => {});
+    await Deno.remove(dirs.work, { recursive: true }).catch(() => {});
   }
   return {
     name,
@@ -161,10 +171,10 @@ async function main(codexBin: string): Promise<void> {
   const phases: PhaseReport[] = [];
   try {
     phases.push(
-      await phase("passthrough", { ...base, config: PASSTHROUGH_CONFIG }, ["Say hi", TOOL_PROMPT]),
+      await phase("passthrough", { ...base, config: PASSTHROUGH_CONFIG }, TURNS),
     );
     phases.push(
-      await phase("normalized", { ...base, config: NORMALIZED_CONFIG }, ["Say hi", TOOL_PROMPT]),
+      await phase("normalized", { ...base, config: NORMALIZED_CONFIG }, TURNS),
     );
     // As with the real backend, whose catalog holds the text the CLI sends as its first
     // developer message: give the fake catalog the CLI's own text (captured at run time).
@@ -174,7 +184,7 @@ async function main(codexBin: string): Promise<void> {
         await phase(
           "catalog-match",
           { ...base, config: PASSTHROUGH_CONFIG, baseInstructions: cliPrompt },
-          ["Say hi"],
+          [["Say hi"]],
         ),
       );
     }

@@ -113,7 +113,6 @@ for (const mode of ["passthrough", "normalized"]) {
       assertStringIncludes(answer[0], "hi");
 
       // Request 2 of this run carries the call and the CLI's output, ids stripped.
-      assertEquals(p.calls.length, 3);
       const input = p.calls[2].body!.input as Item[];
       const [call, output] = input.slice(-2);
       assertEquals(call.type, "function_call");
@@ -125,6 +124,43 @@ for (const mode of ["passthrough", "normalized"]) {
       assert(input.every((i) => !("id" in i)));
       // Same conversation, same session id on both requests of the turn.
       assertEquals(p.calls[2].headers["session-id"], p.calls[1].headers["session-id"]);
+    },
+  });
+}
+
+for (const mode of ["passthrough", "normalized"]) {
+  Deno.test({
+    name:
+      `codex cli ${CODEX_VERSION} (${mode}): \`exec resume --last\` sends the whole session again, same session id${skipNote}`,
+    ignore: skipReason !== undefined,
+    async fn() {
+      const p = phase(await scenario(), mode);
+      const [, toolTurn, resumed] = p.runs;
+      assertEquals(resumed.code, 0, resumed.stderrTail);
+      assertEquals(completedItems(resumed.events, "agent_message").map((i) => i.text), [
+        "Echo: Say more",
+      ]);
+      const threadOf = (run: typeof resumed) =>
+        run.events.find((e) => e.type === "thread.started")?.thread_id;
+      assertEquals(threadOf(resumed), threadOf(toolTurn));
+
+      assertEquals(p.calls.length, 4);
+      const before = p.calls[2].body!.input as Item[];
+      const after = p.calls[3].body!.input as Item[];
+      // The earlier turn verbatim, then the model's answer (its id stripped), then the new prompt.
+      assertEquals(after.slice(0, before.length), before);
+      const answer = after[before.length];
+      assertEquals(answer.type, "message");
+      assertEquals(answer.role, "assistant");
+      assert(!("id" in answer));
+      assertStringIncludes(JSON.stringify(answer.content), "Tool said: ");
+      assertEquals(after.at(-1), {
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: "Say more" }],
+      });
+      assertEquals(p.calls[3].headers["session-id"], threadOf(toolTurn));
+      assertEquals(p.calls[3].body!.prompt_cache_key, threadOf(toolTurn));
     },
   });
 }
