@@ -246,8 +246,9 @@ Deno.test("doctor: an invalid config is a FAIL naming the key; the rest is still
   });
   assertEquals(code, 1);
   const out = io.outLines.join("\n");
-  assertStringIncludes(out, "[FAIL] config: my.yaml: invalid config");
-  assertStringIncludes(out, "server.port");
+  assertEquals(io.outLines[1], "[FAIL] config: my.yaml: invalid config");
+  assertMatch(io.outLines[2], /^ {7}server\.port: /);
+  assertMatch(io.outLines[3], /^ {7}fix: correct the key named above/);
   assertStringIncludes(out, `[ok]   backend ${fake.baseUrl}: reachable, sign-in accepted`);
 });
 

@@ -82,7 +82,10 @@ export async function runDoctor(args: readonly string[], options: DoctorOptions)
   const findings: Finding[] = [];
   const report = (finding: Finding, indent = "") => {
     findings.push(finding);
-    io.out(`${indent}${MARK[finding.status]} ${finding.subject}: ${finding.detail}`);
+    // Continuation lines (a config error lists one key per line) stay under the detail.
+    const [first, ...rest] = finding.detail.split("\n");
+    io.out(`${indent}${MARK[finding.status]} ${finding.subject}: ${first}`);
+    for (const line of rest) io.out(`${indent}       ${line.trim()}`);
     if (finding.fix) io.out(`${indent}       fix: ${finding.fix}`);
   };
 
