@@ -32,9 +32,12 @@ export const SIGN_IN_AGAIN_CODES: ReadonlySet<string> = new Set([
   "refresh_token_invalidated",
 ]);
 
-/** The token endpoint refused the refresh token; the message never holds a secret. */
+/**
+ * The token endpoint refused the refresh token (spent, expired or revoked):
+ * only a new sign-in helps. The message never holds a secret.
+ */
 export class TokenRefreshError extends Error {
-  /** The endpoint's error code (`refresh_token_reused`, `invalid_grant`, …) or `http_<status>`. */
+  /** The endpoint's error code (`refresh_token_reused`, `invalid_grant`, …) or `http_401`. */
   readonly code: string;
   readonly status: number;
 
@@ -43,11 +46,6 @@ export class TokenRefreshError extends Error {
     this.name = "TokenRefreshError";
     this.code = code;
     this.status = status;
-  }
-
-  /** True when only a new sign-in can fix it (spent, expired or revoked refresh token). */
-  get signInRequired(): boolean {
-    return SIGN_IN_AGAIN_CODES.has(this.code) || this.status === 400 || this.status === 401;
   }
 
   /** True when another program may have used the token first (a lost race, not a revocation). */
@@ -114,8 +112,9 @@ export async function refreshTokens(
     const error = parsed.success ? parsed.data.error : undefined;
     const code = (typeof error === "string" ? error : error?.code ?? error?.type) ??
       (parsed.success ? parsed.data.code : undefined) ?? `http_${response.status}`;
-    if (response.status >= 500 || response.status === 429) {
-      throw unreachable(options.tokenUrl, `answered ${response.status}`);
+    if (!SIGN_IN_AGAIN_CODES.has(code) && response.status !== 401) {
+      // Not about the token (an outage, or a wrong token_url / client_id): a new sign-in would not help.
+      throw unreachable(options.tokenUrl, `answered ${response.status} (${code})`);
     }
     throw new TokenRefreshError(
       code,

@@ -54,7 +54,6 @@ Deno.test("refreshTokens() reads the error code in the nested and the OAuth stri
     );
     assert(err instanceof TokenRefreshError);
     assertEquals(err.code, code);
-    assertEquals(err.signInRequired, true);
     assert(!err.message.includes('rt"'));
   }
   const reused = new TokenRefreshError("refresh_token_reused", 401, "x");
@@ -62,9 +61,14 @@ Deno.test("refreshTokens() reads the error code in the nested and the OAuth stri
   assertEquals(new TokenRefreshError("refresh_token_expired", 401, "x").mayBeLostRace, false);
 });
 
-Deno.test("refreshTokens() maps 5xx, timeouts and bad answers to a 502", async () => {
+Deno.test("refreshTokens() maps 5xx, 429, other 4xx, timeouts and bad answers to a 502", async () => {
   for (
-    const [status, body] of [[503, { error: "down" }], [200, { token_type: "Bearer" }]] as const
+    const [status, body] of [
+      [503, { error: "down" }],
+      [429, { error: { code: "rate_limited" } }],
+      [400, { error: "invalid_client" }], // a wrong client_id: a new sign-in would not help
+      [200, { token_type: "Bearer" }],
+    ] as const
   ) {
     const err = await assertRejects(() =>
       refreshTokens("rt", { ...base, ...answering(status, body) })
