@@ -194,6 +194,18 @@ for (const mode of MODES) {
     assertEquals(fetched.id, third.id);
     assertEquals(fetched.output_text, "Echo: third");
     assertEquals(fetched.previous_response_id, second.id);
+    // …and its input items, the whole conversation before the answer.
+    const listed: unknown[] = [];
+    for await (const item of client.responses.inputItems.list(third.id, { order: "asc" })) {
+      listed.push(item);
+    }
+    assertEquals(listed, [
+      userItem("first"),
+      { ...assistantItem("Echo: first"), id: first.output[0].id },
+      userItem("second"),
+      { ...assistantItem("Echo: second"), id: second.output[0].id },
+      { type: "message", role: "user", content: [{ type: "input_text", text: "third" }] },
+    ]);
   });
 
   Deno.test(`responses (${mode.name}): reasoning with encrypted_content replayed next turn`, async () => {

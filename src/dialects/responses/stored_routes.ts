@@ -1,15 +1,18 @@
 /**
  * The small Responses routes besides `POST /v1/responses`:
- * `GET`/`DELETE /v1/responses/{id}` read the in-memory store, and
- * `POST /v1/responses/input_tokens` answers 501 (the backend has no counter).
+ * `GET`/`DELETE /v1/responses/{id}` and `GET /v1/responses/{id}/input_items`
+ * read the in-memory store, and `POST /v1/responses/input_tokens` answers 501
+ * (the backend has no counter).
  *
  * @module
  */
+import type { InputItem } from "../../core/request_model.ts";
 import type { ResponseStore } from "../../core/response_store.ts";
 import { ProxyError } from "../../errors.ts";
 import { responseNotFound } from "./response_memory.ts";
 
 const ID_ROUTE = /^\/v1\/responses\/([^/]+)$/;
+const INPUT_ITEMS_ROUTE = /^\/v1\/responses\/([^/]+)\/input_items$/;
 
 /** The JSON answer of one of these routes, or undefined when `path` is none of them. */
 export function handleStoredResponseRoute(
@@ -23,6 +26,19 @@ export function handleStoredResponseRoute(
       "Counting input tokens is not supported: the Codex backend offers no token counter. The usage of each answer reports input_tokens.",
       { code: "not_implemented", type: "invalid_request_error" },
     );
+  }
+  const items = INPUT_ITEMS_ROUTE.exec(path);
+  if (items) {
+    if (request.method !== "GET") {
+      throw new ProxyError(405, `Method ${request.method} is not allowed here; use GET`, {
+        code: "method_not_allowed",
+        headers: { allow: "GET" },
+      });
+    }
+    const id = decodeURIComponent(items[1]);
+    const stored = store.get(id);
+    if (!stored) throw responseNotFound(id);
+    return inputItemsList(stored.input, new URL(request.url).searchParams.get("order"));
   }
   const match = ID_ROUTE.exec(path);
   if (!match) return undefined;
@@ -40,4 +56,21 @@ export function handleStoredResponseRoute(
     code: "method_not_allowed",
     headers: { allow: "GET, DELETE" },
   });
+}
+
+/** The input items of a stored response as OpenAI's list object (one page: the store is local). */
+function inputItemsList(
+  input: readonly InputItem[],
+  order: string | null,
+): Record<string, unknown> {
+  // OpenAI lists newest first unless `order=asc`.
+  const data = order === "asc" ? [...input] : [...input].reverse();
+  const idOf = (item: InputItem | undefined) => (item as { id?: unknown } | undefined)?.id ?? null;
+  return {
+    object: "list",
+    data,
+    first_id: idOf(data[0]),
+    last_id: idOf(data.at(-1)),
+    has_more: false,
+  };
 }
