@@ -221,7 +221,11 @@ Deno.test("refresh: losing the race to a program that writes after us (like the 
   rememberSecrets(winner);
   // ... then takes auth.lock to write, which codexgate holds while it refreshes in vain.
   const requests = Promise.all([1, 2, 3].map((i) => chat(proxy, `race ${i}`)));
-  await new Promise((r) => setTimeout(r, 50));
+  // codexgate is at the token endpoint now, holding auth.lock.
+  for (let waited = 0; proxy.fake.tokenCalls.length < 2; waited += 5) {
+    assert(waited < 5000, "codexgate never called the token endpoint");
+    await new Promise((r) => setTimeout(r, 5));
+  }
   await withFileLock(join(proxy.codexHome, "auth.lock"), async () => {
     await Deno.writeTextFile(authPath, authJson(winner), { mode: 0o600 });
   }, { timeoutMs: 5000 });
