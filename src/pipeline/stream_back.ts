@@ -199,7 +199,13 @@ export async function streamBack(
     first = await reader.next();
   } catch (err) {
     reader.cancel();
-    throw err;
+    // A connection cut before the first event is the backend's failure, not ours (spec §6).
+    if (err instanceof ProxyError) throw err;
+    throw new ProxyError(
+      502,
+      `Reading the Codex backend stream failed before its first event: ${(err as Error).message}`,
+      { code: "upstream_stream_error", type: "upstream_error", cause: err },
+    );
   }
   options.onFirstEvent?.();
   if (first === undefined) {

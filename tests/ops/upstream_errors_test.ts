@@ -136,3 +136,49 @@ Deno.test("errors: backend 'model not supported' → 404 naming the catalog's mo
   assertEquals(errorOf(json).code, "model_not_found");
   assertStringIncludes(errorOf(json).message, "Available models: gpt-5.4, gpt-5.4-mini");
 });
+
+/** A raw HTTP server that sends 200 + SSE headers, part of a chunk, then drops the connection. */
+function startDroppingServer(): { url: string; close: () => void } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  (async () => {
+    for await (const conn of listener) {
+      (async () => {
+        const buf = new Uint8Array(65536);
+        await conn.read(buf).catch(() => null);
+        const head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n" +
+          "transfer-encoding: chunked\r\n\r\n" + "40\r\nevent: response.cre";
+        await conn.write(new TextEncoder().encode(head)).catch(() => 0);
+        conn.close();
+      })();
+    }
+  })().catch(() => {});
+  const port = (listener.addr as Deno.NetAddr).port;
+  return { url: `http://127.0.0.1:${port}/backend-api/codex`, close: () => listener.close() };
+}
+
+Deno.test("errors: connection dropped before the first event → 502 upstream_stream_error, not 500", async () => {
+  const dropping = startDroppingServer();
+  try {
+    await using proxy = await startProxy({
+      configYaml:
+        "backends:\n  openai_codex: { type: openai-codex, max_retries: 0, models: [gpt-5.4] }\n",
+      env: { OPENAI_API_BASE_URL: dropping.url },
+    });
+    const { status, headers, json } = await postChat(proxy.url, { model: "gpt-5.4" });
+    assertEquals(status, 502);
+    assertEquals(errorOf(json).code, "upstream_stream_error");
+    assertStringIncludes(errorOf(json).message, "before its first event");
+    assertEquals(errorOf(json).request_id, headers.get("x-request-id"));
+    assert(!proxy.logs.some((l) => l.includes("unhandled error")));
+  } finally {
+    dropping.close();
+  }
+});
+
+Deno.test("errors: stream closed without any event → 502 upstream_empty_stream", async () => {
+  await using proxy = await startProxy();
+  proxy.fake.enqueue({ kind: "events", events: [], cutAfter: 0 });
+  const { status, json } = await postChat(proxy.url, { model: "gpt-5.4", stream: true });
+  assertEquals(status, 502);
+  assertEquals(errorOf(json).code, "upstream_empty_stream");
+});
