@@ -31,12 +31,15 @@ export async function fetchWithTimeout(
   options: { signal: AbortSignal; timeoutMs: number },
 ): Promise<Response> {
   const timer = new AbortController();
-  const timeout = upstreamTimeoutError(options.timeoutMs);
-  const id = setTimeout(() => timer.abort(timeout), options.timeoutMs);
+  // The error (and its stack) is only built when the timer fires: this runs on every request.
+  const id = setTimeout(
+    () => timer.abort(upstreamTimeoutError(options.timeoutMs)),
+    options.timeoutMs,
+  );
   try {
     return await fetchFn(url, { ...init, signal: AbortSignal.any([options.signal, timer.signal]) });
   } catch (err) {
-    if (timer.signal.aborted && !options.signal.aborted) throw timeout;
+    if (timer.signal.aborted && !options.signal.aborted) throw timer.signal.reason;
     throw err;
   } finally {
     clearTimeout(id);

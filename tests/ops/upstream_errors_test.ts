@@ -138,30 +138,37 @@ Deno.test("errors: backend 'model not supported' → 404 naming the catalog's mo
 });
 
 /** A raw HTTP server that sends 200 + SSE headers, part of a chunk, then drops the connection. */
-function startDroppingServer(): { url: string; close: () => void } {
+function startDroppingServer(
+  bodyPrefix: string,
+): { url: string; calls: number; close: () => void } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const server = {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/backend-api/codex`,
+    calls: 0,
+    close: () => listener.close(),
+  };
   (async () => {
     for await (const conn of listener) {
       (async () => {
         const buf = new Uint8Array(65536);
-        await conn.read(buf).catch(() => null);
+        const n = await conn.read(buf).catch(() => null);
+        const isPost = new TextDecoder().decode(buf.subarray(0, n ?? 0)).startsWith("POST ");
         const head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n" +
-          "transfer-encoding: chunked\r\n\r\n" + "40\r\nevent: response.cre";
+          "transfer-encoding: chunked\r\n\r\n" + bodyPrefix;
+        if (isPost) server.calls++; // the catalog GET fails the same way, uncounted
         await conn.write(new TextEncoder().encode(head)).catch(() => 0);
         conn.close();
       })();
     }
   })().catch(() => {});
-  const port = (listener.addr as Deno.NetAddr).port;
-  return { url: `http://127.0.0.1:${port}/backend-api/codex`, close: () => listener.close() };
+  return server;
 }
 
-Deno.test("errors: connection dropped before the first event → 502 upstream_stream_error, not 500", async () => {
-  const dropping = startDroppingServer();
+Deno.test("errors: connection dropped inside the first event → 502 upstream_stream_error, not 500", async () => {
+  const dropping = startDroppingServer("40\r\nevent: response.cre");
   try {
     await using proxy = await startProxy({
-      configYaml:
-        "backends:\n  openai_codex: { type: openai-codex, max_retries: 0, models: [gpt-5.4] }\n",
+      configYaml: "backends:\n  openai_codex: { type: openai-codex, models: [gpt-5.4] }\n",
       env: { OPENAI_API_BASE_URL: dropping.url },
     });
     const { status, headers, json } = await postChat(proxy.url, { model: "gpt-5.4" });
@@ -170,15 +177,18 @@ Deno.test("errors: connection dropped before the first event → 502 upstream_st
     assertStringIncludes(errorOf(json).message, "before its first event");
     assertEquals(errorOf(json).request_id, headers.get("x-request-id"));
     assert(!proxy.logs.some((l) => l.includes("unhandled error")));
+    // The answer had started (HTTP 200): not retried.
+    assertEquals(dropping.calls, 1);
   } finally {
     dropping.close();
   }
 });
 
-Deno.test("errors: stream closed without any event → 502 upstream_empty_stream", async () => {
+Deno.test("errors: stream closed before any event → 502 upstream_empty_stream", async () => {
   await using proxy = await startProxy();
   proxy.fake.enqueue({ kind: "events", events: [], cutAfter: 0 });
   const { status, json } = await postChat(proxy.url, { model: "gpt-5.4", stream: true });
   assertEquals(status, 502);
   assertEquals(errorOf(json).code, "upstream_empty_stream");
+  assertEquals(proxy.fake.calls.length, 1);
 });
