@@ -184,3 +184,18 @@ Deno.test("security: CORS off by default; configured origins get preflight and h
   assertEquals(noKey.status, 401);
   assertEquals(noKey.headers.get("access-control-allow-origin"), "http://app.test");
 });
+
+Deno.test('security: cors_origins ["*"] allows any origin without echoing credentials', async () => {
+  await using proxy = await startProxy({ configYaml: 'server:\n  cors_origins: ["*"]\n' });
+  const preflight = await fetch(`${proxy.url}/v1/models`, {
+    method: "OPTIONS",
+    headers: { origin: "http://any.test", "access-control-request-method": "GET" },
+  });
+  assertEquals(preflight.status, 204);
+  assertEquals(preflight.headers.get("access-control-allow-origin"), "*");
+  const res = await fetch(`${proxy.url}/v1/models`, { headers: { origin: "http://any.test" } });
+  assertEquals(res.status, 200);
+  assertEquals(res.headers.get("access-control-allow-origin"), "*");
+  assertEquals(res.headers.get("access-control-allow-credentials"), null);
+  await res.body?.cancel();
+});
