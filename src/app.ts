@@ -176,6 +176,15 @@ const FRONTENDS: Record<string, Frontend> = {
   "/v1/messages": anthropicMessagesFrontend,
 };
 
+/**
+ * The route path: trailing slashes dropped, and `/v1` added for clients whose
+ * base URL lacks it (`http://127.0.0.1:8000` + `/chat/completions`).
+ */
+function apiPath(pathname: string): string {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  return /^\/(chat\/completions|responses|messages|models)(\/|$)/.test(path) ? `/v1${path}` : path;
+}
+
 /** Errors outside a completion (auth, 404, 405) in the shape of the API the path belongs to. */
 function errorBodyFor(path: string): (error: ProxyError, requestId: string) => unknown {
   return path === "/v1/messages" || path.startsWith("/v1/messages/")
@@ -189,9 +198,9 @@ async function handle(
   record: RequestRecord,
 ): Promise<Response> {
   const url = new URL(request.url);
-  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const path = apiPath(url.pathname);
   const requestId = record.id;
-  const frontend = FRONTENDS[path] ?? FRONTENDS[path.replace(/^\/v1/, "/v1")];
+  const frontend = FRONTENDS[path];
   const { config, catalogs } = services;
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {

@@ -99,3 +99,17 @@ Deno.test("http: no auth.json → 401 naming every path tried and `codex login`"
   assertStringIncludes(json.error.message, `${proxy.codexHome}/auth.json (CODEX_HOME)`);
   assertStringIncludes(json.error.message, "codex login");
 });
+
+Deno.test("http: API paths also answer without the /v1 prefix and with a trailing slash", async () => {
+  await using proxy = await startProxy();
+  const { status, json } = await post(
+    `${proxy.url}/chat/completions/`,
+    JSON.stringify({ model: "gpt-5.4", messages: [{ role: "user", content: "hi" }] }),
+  );
+  assertEquals(status, 200);
+  assertEquals(json.choices[0].message.content, "Echo: hi");
+  const models = await fetch(`${proxy.url}/models`);
+  assertEquals(models.status, 200);
+  assertEquals((await models.json()).object, "list");
+  assertEquals(proxy.fake.calls.length, 1);
+});

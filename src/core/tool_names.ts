@@ -7,6 +7,13 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import type {
+  CustomToolCallItem,
+  FunctionCallItem,
+  InputItem,
+  ToolChoice,
+  ToolDefinition,
+} from "./request_model.ts";
 
 const VALID = /^[a-zA-Z0-9_-]+$/;
 const MAX_LENGTH = 64;
@@ -64,4 +71,44 @@ function safeName(name: string, attempt: number): string {
     .digest("hex").slice(0, HASH_LENGTH);
   const prefix = name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, MAX_LENGTH - HASH_LENGTH - 1);
   return `${prefix}_${hash}`;
+}
+
+/** Every tool name the request mentions: tools, earlier calls, the named tool_choice. */
+export function mentionedToolNames(
+  tools: readonly ToolDefinition[],
+  input: readonly InputItem[],
+  choice: ToolChoice | undefined,
+): string[] {
+  const names: string[] = [];
+  for (const t of tools) if (typeof t.name === "string") names.push(t.name);
+  for (const item of input) {
+    if (isCall(item) && typeof item.name === "string") names.push(item.name);
+  }
+  if (typeof choice === "object" && typeof choice.name === "string") names.push(choice.name);
+  return names;
+}
+
+function isCall(item: InputItem): item is FunctionCallItem | CustomToolCallItem {
+  return item.type === "function_call" || item.type === "custom_tool_call";
+}
+
+/** A tool with its upstream (safe) name. */
+export function renameTool(tool: ToolDefinition, names: ToolNameMap): ToolDefinition {
+  if (typeof tool.name !== "string") return tool;
+  const name = names.toUpstream(tool.name);
+  return name === tool.name ? tool : { ...tool, name };
+}
+
+/** A tool call item with its upstream (safe) name. */
+export function renameCall(item: InputItem, names: ToolNameMap): InputItem {
+  if (!isCall(item) || typeof item.name !== "string") return item;
+  const name = names.toUpstream(item.name);
+  return name === item.name ? item : { ...item, name };
+}
+
+/** A named `tool_choice` with its upstream (safe) name. */
+export function renameChoice(choice: ToolChoice, names: ToolNameMap): ToolChoice {
+  if (typeof choice !== "object" || typeof choice.name !== "string") return choice;
+  const name = names.toUpstream(choice.name);
+  return name === choice.name ? choice : { ...choice, name };
 }

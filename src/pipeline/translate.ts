@@ -4,41 +4,30 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { Capabilities } from "../config/capabilities.ts";
+import { deriveConversationId } from "../core/conversation_id.ts";
+import { placeSystemPrompt } from "../core/place_system_prompt.ts";
 import type { EnvironmentContext } from "../config/schema.ts";
 import type {
   CanonicalRequest,
-  CustomToolCallItem,
-  FunctionCallItem,
   InputItem,
   MessageItem,
-  ToolChoice,
   ToolDefinition,
 } from "../core/request_model.ts";
 import { dropInstructionsEcho } from "../core/instructions_echo.ts";
 import { sanitizeInput } from "../core/sanitize_input.ts";
-import { buildToolNameMap, type ToolNameMap } from "../core/tool_names.ts";
+import {
+  buildToolNameMap,
+  mentionedToolNames,
+  renameCall,
+  renameChoice,
+  renameTool,
+} from "../core/tool_names.ts";
+import type { TranslateContext } from "./translate_context.ts";
 import { translatePassthrough } from "./translate_passthrough.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
 
-/** What `translate` needs besides the request. */
-export interface TranslateContext {
-  capabilities: Readonly<Capabilities>;
-  /** Upstream model slug, after routing. */
-  slug: string;
-  /** Effort implied by the model name (`gpt-5.4-high`), used when the client set none. */
-  effort?: string;
-  /** The model's default Codex instructions (catalog, cache or our fallback). */
-  baseInstructions: string;
-  /** The Codex agent's standard tools, for `tool_schema_mode` other than custom_only. */
-  codexTools: readonly ToolDefinition[];
-  environmentContext: EnvironmentContext;
-  /** Fresh id for `x-client-request-id`. */
-  requestId: string;
-  /** Finds a stored item by id, to resolve `item_reference` input items. */
-  resolveItemReference?: (id: string) => InputItem | undefined;
-}
+export type { TranslateContext } from "./translate_context.ts";
 
 /** Builds the upstream request. */
 export function translate(request: CanonicalRequest, context: TranslateContext): UpstreamRequest {
@@ -108,64 +97,6 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   };
 }
 
-/** Every tool name the request mentions: tools, earlier calls, the named tool_choice. */
-export function mentionedToolNames(
-  tools: readonly ToolDefinition[],
-  input: readonly InputItem[],
-  choice: ToolChoice | undefined,
-): string[] {
-  const names: string[] = [];
-  for (const t of tools) if (typeof t.name === "string") names.push(t.name);
-  for (const item of input) {
-    if (isCall(item) && typeof item.name === "string") names.push(item.name);
-  }
-  if (typeof choice === "object" && typeof choice.name === "string") names.push(choice.name);
-  return names;
-}
-
-function isCall(item: InputItem): item is FunctionCallItem | CustomToolCallItem {
-  return item.type === "function_call" || item.type === "custom_tool_call";
-}
-
-/** A tool with its upstream (safe) name. */
-export function renameTool(tool: ToolDefinition, names: ToolNameMap): ToolDefinition {
-  if (typeof tool.name !== "string") return tool;
-  const name = names.toUpstream(tool.name);
-  return name === tool.name ? tool : { ...tool, name };
-}
-
-/** A tool call item with its upstream (safe) name. */
-export function renameCall(item: InputItem, names: ToolNameMap): InputItem {
-  if (!isCall(item) || typeof item.name !== "string") return item;
-  const name = names.toUpstream(item.name);
-  return name === item.name ? item : { ...item, name };
-}
-
-/** A named `tool_choice` with its upstream (safe) name. */
-export function renameChoice(choice: ToolChoice, names: ToolNameMap): ToolChoice {
-  if (typeof choice !== "object" || typeof choice.name !== "string") return choice;
-  const name = names.toUpstream(choice.name);
-  return name === choice.name ? choice : { ...choice, name };
-}
-
-/** Where the client's system prompt goes under each `prompt_mode` (spec §9). */
-export function placeSystemPrompt(
-  clientSystem: string,
-  baseInstructions: string,
-  mode: Capabilities["prompt_mode"],
-): { instructions: string; leadingDeveloper?: string } {
-  switch (mode) {
-    case "custom_only":
-      return { instructions: clientSystem || baseInstructions };
-    case "merge_custom":
-      return {
-        instructions: clientSystem ? `${baseInstructions}\n\n${clientSystem}` : baseInstructions,
-      };
-    case "codex_default":
-      return { instructions: baseInstructions, leadingDeveloper: clientSystem || undefined };
-  }
-}
-
 /** Chooses the tool list per `tool_schema_mode`; the client wins a name clash. */
 export function selectTools(
   clientTools: readonly ToolDefinition[],
@@ -184,22 +115,6 @@ export function renderEnvironmentContext(values: EnvironmentContext): string {
     .filter((k) => values[k] !== undefined)
     .map((k) => `  <${k}>${escapeXml(values[k]!)}</${k}>`);
   return `<environment_context>\n${lines.join("\n")}\n</environment_context>`;
-}
-
-/** A stable id for a conversation: hash of system prompt + first user message. */
-export function deriveConversationId(system: string, request: CanonicalRequest): string {
-  const firstUser = request.input.find((i) => isMessage(i) && i.role === "user") as
-    | MessageItem
-    | undefined;
-  const hash = createHash("sha256")
-    .update(system)
-    .update("\u0000")
-    .update(JSON.stringify(firstUser?.content ?? []))
-    .digest("hex");
-  // Shaped like a UUID, as the backend's own clients send.
-  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${
-    hash.slice(20, 32)
-  }`;
 }
 
 function isMessage(item: InputItem): item is MessageItem {

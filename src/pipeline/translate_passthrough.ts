@@ -12,16 +12,16 @@ import { dropInstructionsEcho } from "../core/instructions_echo.ts";
 import type { CanonicalRequest, InputItem } from "../core/request_model.ts";
 import { sanitizeInput } from "../core/sanitize_input.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
-import { buildToolNameMap } from "../core/tool_names.ts";
+import { deriveConversationId } from "../core/conversation_id.ts";
+import { placeSystemPrompt } from "../core/place_system_prompt.ts";
 import {
-  deriveConversationId,
+  buildToolNameMap,
   mentionedToolNames,
-  placeSystemPrompt,
   renameCall,
   renameChoice,
   renameTool,
-  type TranslateContext,
-} from "./translate.ts";
+} from "../core/tool_names.ts";
+import type { TranslateContext } from "./translate_context.ts";
 
 const ENCRYPTED_REASONING = "reasoning.encrypted_content";
 

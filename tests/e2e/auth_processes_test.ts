@@ -7,8 +7,7 @@ import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts
 import { startFakeCodex } from "../support/fake_codex.ts";
 import { authJson, makeTokenSet } from "../support/tokens.ts";
 import { linesWithSecrets, rememberSecrets } from "../support/secret_check.ts";
-import { runMain, startMain } from "../support/run_main.ts";
-import { subprocessEnv } from "../ops/ops_helpers.ts";
+import { runMain, startMain, subprocessEnv } from "../support/run_main.ts";
 
 async function tempHome(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "codexgate-e2e-auth-" });
@@ -34,7 +33,7 @@ Deno.test("e2e auth: two codexgate processes, one expired auth.json, 20 requests
       authJson(tokens, { keep_me: { from: "the test" } }),
       { mode: 0o600 },
     );
-    const env = await subprocessEnv(home, {
+    const env = subprocessEnv(home, {
       OPENAI_API_BASE_URL: fake.baseUrl,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
     });
@@ -87,7 +86,7 @@ Deno.test("e2e auth: startup without auth.json warns with every path tried; requ
   await using fake = await startFakeCodex();
   const home = await tempHome();
   try {
-    const env = await subprocessEnv(home, {
+    const env = subprocessEnv(home, {
       CODEX_HOME: join(home, "codex-home"),
       OPENAI_API_BASE_URL: fake.baseUrl,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
@@ -111,7 +110,7 @@ Deno.test("e2e auth: startup without auth.json warns with every path tried; requ
 Deno.test("e2e auth: `codexgate auth status` exit codes and output", async () => {
   const home = await tempHome();
   try {
-    const env = await subprocessEnv(home);
+    const env = subprocessEnv(home);
     const missing = await runMain(["auth", "status"], { env, cwd: home });
     assertEquals(missing.code, 1);
     assertStringIncludes(missing.stdout, "NOT USABLE");

@@ -44,14 +44,6 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   }
 }
 
-/** Env for a main.ts subprocess with a throwaway HOME (run_main.ts adds DENO_DIR). */
-export function subprocessEnv(
-  home: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return { HOME: home, CODEX_HOME: home, PATH: Deno.env.get("PATH") ?? "", ...extra };
-}
-
 /** Resolves once `check` is true, polling every 20 ms for up to `ms`. */
 export async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const until = performance.now() + ms;

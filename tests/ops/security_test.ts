@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { startProxy } from "../support/harness.ts";
-import { runMain } from "../support/run_main.ts";
+import { runMain, subprocessEnv } from "../support/run_main.ts";
 import { bindRefusal, bindWarning, isLoopback } from "../../src/http/bind_guard.ts";
 import { sameSecret } from "../../src/http/api_key.ts";
-import { errorOf, postChat, subprocessEnv } from "./ops_helpers.ts";
+import { errorOf, postChat } from "./ops_helpers.ts";
 
 const KEY = "cg-test-key-7f3a9c2e";
 

@@ -2,9 +2,9 @@ import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { startFakeCodex } from "../support/fake_codex.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
-import { startMain } from "../support/run_main.ts";
+import { startMain, subprocessEnv } from "../support/run_main.ts";
 import { authJson, makeTokenSet } from "../support/tokens.ts";
-import { settlesWithin, subprocessEnv, waitFor } from "./ops_helpers.ts";
+import { settlesWithin, waitFor } from "./ops_helpers.ts";
 
 Deno.test("shutdown: SIGTERM during a stream lets it finish, refuses new work, exits 0", async () => {
   await using fake = await startFakeCodex();

@@ -104,3 +104,11 @@ export function freePort(): number {
   listener.close();
   return port;
 }
+
+/** Env for a main.ts subprocess with a throwaway HOME (run_main.ts adds DENO_DIR). */
+export function subprocessEnv(
+  home: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return { HOME: home, CODEX_HOME: home, PATH: Deno.env.get("PATH") ?? "", ...extra };
+}
