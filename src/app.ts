@@ -10,9 +10,8 @@ import type { CredentialSource } from "./auth/credentials.ts";
 import { createCapabilityTransform } from "./capabilities/capability_transforms.ts";
 import { CODEX_TOOLS } from "./capabilities/codex_tools.ts";
 import { takeEnvironmentOverride } from "./capabilities/environment_override.ts";
-import { authPathCandidates, codexHomeDir } from "./auth/discover_auth_path.ts";
-import { FileCredentialSource } from "./auth/file_credential_source.ts";
-import { readCodexConfigToml } from "./auth/keyring_hint.ts";
+import { codexHomeDir } from "./auth/discover_auth_path.ts";
+import { credentialSourceFor } from "./auth/credential_source_for.ts";
 import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
 import { ResponseStore } from "./core/response_store.ts";
 import { anthropicErrorBody } from "./dialects/anthropic_messages/error_body.ts";
@@ -104,7 +103,7 @@ function createServices(deps: AppDeps): Services {
     if (!credentials.has(backend.name)) {
       credentials.set(
         backend.name,
-        defaultCredentialSource(backend, { env, platform, fetch: fetchFn, now, logger, codexHome }),
+        defaultCredentialSource(backend, { env, platform, fetch: fetchFn, now, logger }),
       );
     }
     catalogs.set(
@@ -147,27 +146,16 @@ function defaultCredentialSource(
     fetch: typeof fetch;
     now: () => number;
     logger: Logger;
-    codexHome?: string;
   },
 ): CredentialSource {
-  const candidates = authPathCandidates({
-    configPath: backend.auth_path,
-    env: deps.env,
-    platform: deps.platform,
-  });
-  return new FileCredentialSource({
-    candidates,
-    readCodexConfig: () => readCodexConfigToml(deps.codexHome),
+  return credentialSourceFor(backend, {
+    ...deps,
     refresh: {
       tokenUrl: backend.token_url,
       clientId: backend.client_id,
       marginMs: backend.refresh_margin_seconds * 1000,
     },
-    fetch: deps.fetch,
-    now: deps.now,
-    logger: deps.logger,
-    platform: deps.platform,
-  });
+  }).source;
 }
 
 const FRONTENDS: Record<string, Frontend> = {

@@ -7,10 +7,8 @@
  */
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
-import { authPathCandidates, codexHomeDir } from "./discover_auth_path.ts";
-import { FileCredentialSource } from "./file_credential_source.ts";
+import { credentialSourceFor } from "./credential_source_for.ts";
 import { shortAccount } from "./auth_snapshot.ts";
-import { readCodexConfigToml } from "./keyring_hint.ts";
 import { readClaims } from "./jwt.ts";
 
 /** A usable (or at least readable) sign-in. */
@@ -61,17 +59,7 @@ export async function inspectAuth(
   backend: ResolvedBackend,
   options: InspectAuthOptions,
 ): Promise<AuthInspection> {
-  const candidates = authPathCandidates({
-    configPath: backend.auth_path,
-    env: options.env,
-    platform: options.platform,
-  });
-  const codexHome = codexHomeDir(options.env, options.platform);
-  const source = new FileCredentialSource({
-    candidates,
-    readCodexConfig: () => readCodexConfigToml(codexHome),
-    platform: options.platform,
-  });
+  const { source, candidates } = credentialSourceFor(backend, options);
   let path: string | undefined;
   try {
     path = await source.findPath();

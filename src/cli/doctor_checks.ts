@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { authPathCandidates, codexHomeDir } from "../auth/discover_auth_path.ts";
-import { FileCredentialSource, toCredentials } from "../auth/file_credential_source.ts";
+import { credentialSourceFor } from "../auth/credential_source_for.ts";
+import { toCredentials } from "../auth/file_credential_source.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import {
   loadConfig,
@@ -18,7 +18,6 @@ import {
 } from "../config/load_config.ts";
 import { bindRefusal } from "../http/bind_guard.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
-import { join } from "node:path";
 
 /** The outcome of one check. */
 export interface Finding {
@@ -78,16 +77,7 @@ export async function checkAuthFile(
   backend: ResolvedBackend,
   options: { env: Readonly<Record<string, string | undefined>>; platform: string },
 ): Promise<{ finding: Finding; credentials?: Credentials }> {
-  const candidates = authPathCandidates({
-    configPath: backend.auth_path,
-    env: options.env,
-    platform: options.platform,
-  });
-  const codexHome = codexHomeDir(options.env, options.platform);
-  const source = new FileCredentialSource({
-    candidates,
-    readCodexConfig: () => readIfExists(codexHome && join(codexHome, "config.toml")),
-  });
+  const { source, candidates } = credentialSourceFor(backend, options);
   try {
     const { path, file } = await source.read();
     const credentials = toCredentials(file.tokens, path);
@@ -317,13 +307,4 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(min / 60);
   if (h < 48) return `${h} h ${min % 60} min`;
   return `${Math.floor(h / 24)} d ${h % 24} h`;
-}
-
-function readIfExists(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    return Deno.readTextFileSync(path);
-  } catch {
-    return undefined;
-  }
 }
