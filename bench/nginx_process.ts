@@ -44,6 +44,9 @@ export async function ensureNginx(install: boolean, timeoutMs: number): Promise<
   const found = await find();
   if (found) return found;
   if (!install) return { missing: "nginx is not installed (install not attempted)" };
+  if (Deno.uid() !== 0) {
+    return { missing: "nginx is not installed, and installing it needs root (apt-get)" };
+  }
   const apt = await run("apt-get", ["install", "-y", "nginx"], timeoutMs);
   if (!apt.ok) {
     const why = apt.text.trim().split("\n").slice(-1)[0] ?? "";
