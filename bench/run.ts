@@ -214,10 +214,14 @@ async function main(): Promise<void> {
   const args = parseArgs(Deno.args);
   const plan = args.quick ? QUICK : FULL;
   const started: Child[] = [];
+  const tempDirs: string[] = [];
   let interrupted = false;
   const cleanup = async () => {
     for (const child of started.reverse()) await child.stop().catch(() => {});
     started.length = 0;
+    for (const dir of tempDirs.splice(0)) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
   };
   const onSignal = () => {
     if (interrupted) return;
@@ -264,6 +268,7 @@ async function main(): Promise<void> {
 
   try {
     const auth = await prepareAuth();
+    tempDirs.push(auth.codexHome);
     const upstream = await startUpstreamChild(auth);
     started.push(upstream);
     const upstreamPort = Number(new URL(upstream.origin).port);
