@@ -18,22 +18,26 @@ export interface AuthSnapshot {
   credentials: Credentials;
 }
 
-/**
- * Reads and parses auth.json at `path`.
- *
- * @throws {ProxyError} `missing()` when the file is gone; 401 when it cannot drive the backend.
- */
-export async function readAuthSnapshot(
-  path: string,
-  missing: () => ProxyError,
-): Promise<AuthSnapshot> {
-  let text: string;
+/** The text of auth.json; a missing file is `missing()`, any other failure a 500. */
+export async function readAuthText(path: string, missing: () => ProxyError): Promise<string> {
   try {
-    text = await Deno.readTextFile(path);
+    return await Deno.readTextFile(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) throw missing();
     throw new ProxyError(500, `Cannot read ${path}: ${(err as Error).message}`);
   }
+}
+
+/** Reads and parses auth.json. */
+export async function readAuthSnapshot(
+  path: string,
+  missing: () => ProxyError,
+): Promise<AuthSnapshot> {
+  return parseAuthSnapshot(await readAuthText(path, missing), path);
+}
+
+/** Parses auth.json text into a snapshot. */
+export function parseAuthSnapshot(text: string, path: string): AuthSnapshot {
   const file = parseAuthFile(text, path);
   const raw = JSON.parse(text) as Record<string, unknown>;
   return { path, raw, file, credentials: toCredentials(file.tokens, path) };

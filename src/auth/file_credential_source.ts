@@ -16,7 +16,12 @@
  */
 import type { AuthPathCandidate } from "./discover_auth_path.ts";
 import { signInError } from "./auth_file.ts";
-import { type AuthSnapshot, readAuthSnapshot } from "./auth_snapshot.ts";
+import {
+  type AuthSnapshot,
+  parseAuthSnapshot,
+  readAuthSnapshot,
+  readAuthText,
+} from "./auth_snapshot.ts";
 import type { Credentials, CredentialSource } from "./credentials.ts";
 import { describeKeyringStorage } from "./keyring_hint.ts";
 import { refreshAuthFile, RefreshRefused } from "./refresh_auth_file.ts";
@@ -66,6 +71,8 @@ export class FileCredentialSource implements CredentialSource {
   readonly #flight = new SingleFlight<AuthSnapshot>();
   /** Refresh tokens the endpoint refused for good: never sent again, logged once. */
   readonly #deadRefreshTokens = new Map<string, string>();
+  /** The last parsed auth.json and the exact text it was parsed from. */
+  #parsed: { path: string; text: string; snapshot: AuthSnapshot } | undefined;
 
   constructor(options: FileCredentialSourceOptions) {
     this.#options = options;
@@ -87,11 +94,21 @@ export class FileCredentialSource implements CredentialSource {
     return undefined;
   }
 
-  /** Reads and parses the current auth.json. */
+  /**
+   * Reads and parses the current auth.json. The file is read on every call,
+   * so any change is seen at once; only when its text is exactly the text
+   * parsed last time is that parse reused (no JSON, schema and JWT work for
+   * an unchanged file on every request).
+   */
   async read(): Promise<AuthSnapshot> {
     const path = await this.findPath();
     if (path === undefined) throw this.missingError();
-    return await this.#readAt(path);
+    const text = await readAuthText(path, () => this.missingError());
+    const last = this.#parsed;
+    if (last && last.path === path && last.text === text) return last.snapshot;
+    const snapshot = parseAuthSnapshot(text, path);
+    this.#parsed = { path, text, snapshot };
+    return snapshot;
   }
 
   async get(signal?: AbortSignal): Promise<Credentials> {

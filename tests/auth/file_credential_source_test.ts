@@ -241,3 +241,24 @@ Deno.test("FileCredentialSource: no log line of this file holds a token", () => 
   assert(ALL_LOG_LINES.length > 0);
   assertEquals(linesWithSecrets(ALL_LOG_LINES), []);
 });
+
+Deno.test("FileCredentialSource.read() reuses the parse while auth.json text is unchanged, sees any write at once", async () => {
+  await using s = await setup();
+  const source = s.source();
+  const first = await source.read();
+  assert((await source.read()) === first, "an unchanged file is not parsed again");
+
+  // Rewritten in place (same inode), as an editor might: seen at once.
+  const inPlace = makeTokenSet();
+  await Deno.writeTextFile(s.authPath, authJson(inPlace));
+  const second = await source.read();
+  assertEquals(second.credentials.accessToken, inPlace.access_token);
+
+  // Replaced by rename, as the Codex CLI does: seen at once.
+  const renamed = makeTokenSet();
+  const tmp = join(s.dir, ".auth-test.tmp");
+  await Deno.writeTextFile(tmp, authJson(renamed), { mode: 0o600 });
+  await Deno.rename(tmp, s.authPath);
+  assertEquals((await source.read()).credentials.accessToken, renamed.access_token);
+  assertEquals((await source.get()).accessToken, renamed.access_token);
+});
