@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseSubcommandArgs } from "./parse_subcommand_args.ts";
 import { type AuthInspection, inspectAuth } from "../auth/inspect_auth.ts";
 import { loadConfig } from "../config/load_config.ts";
 import { ConfigError } from "../errors.ts";
@@ -35,17 +35,17 @@ export async function runAuthStatus(
   env: Readonly<Record<string, string | undefined>>,
   io: AuthStatusIo,
 ): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { config: { type: "string", short: "c" }, backend: { type: "string" } },
-    }).values;
-  } catch (err) {
-    io.err(`codexgate auth status: ${(err as Error).message.split("\n")[0]}`);
-    return 2;
+  const values = parseSubcommandArgs("auth status", args, {
+    config: { type: "string", short: "c" },
+    backend: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, io);
+  if (values === undefined) return 2;
+  if (values.help) {
+    io.out("Usage: codexgate auth status [--config <file>] [--backend <name>]");
+    io.out("Shows where auth.json is, the account (shortened), plan, token expiry and last");
+    io.out("refresh for each backend; never a secret. Exits 1 when a sign-in is unusable.");
+    return 0;
   }
   let config;
   try {

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import type { LoadConfigOptions } from "../config/load_config.ts";
 import { VERSION } from "../version.ts";
 import type { CliIo } from "./cli_io.ts";
+import { parseSubcommandArgs } from "./parse_subcommand_args.ts";
 import {
   checkAuthFile,
   checkBackend,
@@ -39,24 +39,12 @@ const MARK: Record<Finding["status"], string> = { ok: "[ok]  ", warn: "[warn]", 
 /** Runs `codexgate doctor`; returns the exit code. */
 export async function runDoctor(args: readonly string[], options: DoctorOptions): Promise<number> {
   const { io } = options;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: "string", short: "c" },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    io.err(
-      `codexgate doctor: ${(err as Error).message.split("\n")[0]} (see codexgate doctor --help)`,
-    );
-    return 2;
-  }
+  const values = parseSubcommandArgs("doctor", args, {
+    config: { type: "string", short: "c" },
+    timeout: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, io);
+  if (values === undefined) return 2;
   if (values.help) {
     io.out("Usage: codexgate doctor [--config <file>] [--timeout <seconds>]");
     io.out("Checks the config, auth.json, the token's expiry, and that the Codex backend and");

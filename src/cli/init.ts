@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { DEFAULT_CONFIG_FILE } from "../config/load_config.ts";
 import { EXAMPLE_CONFIG_YAML } from "../config/example_config.ts";
 import type { CliIo } from "./cli_io.ts";
+import { parseSubcommandArgs } from "./parse_subcommand_args.ts";
 
 /** Options of {@link runInit}. */
 export interface InitOptions {
@@ -24,22 +24,12 @@ export interface InitOptions {
  */
 export async function runInit(args: readonly string[], options: InitOptions): Promise<number> {
   const { io } = options;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        force: { type: "boolean", short: "f" },
-        path: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    io.err(`codexgate init: ${(err as Error).message.split("\n")[0]} (see codexgate init --help)`);
-    return 2;
-  }
+  const values = parseSubcommandArgs("init", args, {
+    force: { type: "boolean", short: "f" },
+    path: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, io);
+  if (values === undefined) return 2;
   if (values.help) {
     io.out("Usage: codexgate init [--force] [--path <file or directory>]");
     io.out("Writes a commented config.yaml (every key documented) to ./config.yaml.");

@@ -69,3 +69,13 @@ Deno.test("subcommands: --help lists init, auth status and doctor with their fla
   assertStringIncludes(stdout, "codexgate doctor ");
   assertStringIncludes(stdout, "(--config <file>, --timeout <s> per check, default 5)");
 });
+
+Deno.test("subcommands: `codexgate auth status --help` prints usage; a bad flag points to it", async () => {
+  const help = await runMain(["auth", "status", "--help"]);
+  assertEquals(help.code, 0);
+  assertStringIncludes(help.stdout, "Usage: codexgate auth status");
+  const bad = await runMain(["auth", "status", "--bogus"]);
+  assertEquals(bad.code, 2);
+  assertStringIncludes(bad.stderr, "codexgate auth status: ");
+  assertStringIncludes(bad.stderr, "(see codexgate auth status --help)");
+});
