@@ -97,7 +97,7 @@ Deno.test("http: no auth.json → 401 naming every path tried and `codex login`"
   );
   assertEquals(status, 401);
   assertStringIncludes(json.error.message, `${proxy.codexHome}/auth.json (CODEX_HOME)`);
-  assertStringIncludes(json.error.message, "codex login");
+  assertStringIncludes(json.error.message, "Run `codex login` to sign in.");
 });
 
 Deno.test("http: API paths also answer without the /v1 prefix and with a trailing slash", async () => {

@@ -27,9 +27,10 @@ export const authFileSchema = z.looseObject({
 /** Parsed auth.json. */
 export type AuthFile = z.infer<typeof authFileSchema>;
 
-/** A 401 that tells the person to sign in again; never carries a secret. */
-export function signInError(message: string): ProxyError {
-  return new ProxyError(401, `${message} Run \`codex login\` to sign in again.`, {
+/** A 401 that tells the person to run `codex login`; never carries a secret. */
+export function signInError(message: string, options: { again?: boolean } = {}): ProxyError {
+  const hint = options.again === false ? "to sign in" : "to sign in again";
+  return new ProxyError(401, `${message} Run \`codex login\` ${hint}.`, {
     code: "invalid_api_key",
     type: "authentication_error",
   });

@@ -139,8 +139,13 @@ export class FileCredentialSource implements CredentialSource {
   missingError(): ProxyError {
     const tried = this.#options.candidates.map((c) => `${c.path} (${c.from})`).join(", ");
     const keyring = describeKeyringStorage(this.#options.readCodexConfig?.());
-    if (keyring) return signInError(`No auth.json found (tried ${tried}): ${keyring}`);
-    return signInError(`No auth.json found (tried ${tried || "no path: HOME is not set"}).`);
+    // Nobody signed in here yet: "sign in", not "sign in again".
+    if (keyring) {
+      return signInError(`No auth.json found (tried ${tried}): ${keyring}`, { again: false });
+    }
+    return signInError(`No auth.json found (tried ${tried || "no path: HOME is not set"}).`, {
+      again: false,
+    });
   }
 
   #expiresSoon(snapshot: AuthSnapshot): boolean {
