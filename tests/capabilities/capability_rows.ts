@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import type { ProxyHarness } from "../support/harness.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import type { Reply as FakeReply } from "../support/fake_codex.ts";
 import type { CAPABILITY_VALUES } from "../../src/config/capabilities.ts";
 import { CODEX_TOOLS } from "../../src/capabilities/codex_tools.ts";
-import type { SeenAnswer } from "./chat_client.ts";
+import type { ChatCall, SeenAnswer } from "./chat_client.ts";
 
 export const CONFIG = `
 aliases:
@@ -289,4 +290,34 @@ export function reply(kind: ReplyKind): FakeReply {
     ? builder.text("All done.", { chunks: 3 }).completed()
     : builder.toolCall("shell", SHELL_ARGS, { callId: CALL_ID, fragments: 4 }).completed();
   return { kind: "events", events };
+}
+
+/**
+ * Sends `request` once per row and client (streamed and not) with the row's
+ * override, and checks the upstream body and what the client saw.
+ */
+export async function runRows(
+  proxy: ProxyHarness,
+  rows: readonly Row[],
+  request: Body,
+  options: { baseline: Body; sends: ((url: string, call: ChatCall) => Promise<SeenAnswer>)[] },
+): Promise<void> {
+  for (const row of rows) {
+    const label = `${row.key}=${row.value}`;
+    for (const send of options.sends) {
+      proxy.fake.enqueue(reply(row.reply));
+      const before = proxy.fake.calls.length;
+      const seen = await send(proxy.url, {
+        body: { ...request, codex_capabilities: { [row.key]: row.value } },
+      });
+      assertEquals(proxy.fake.calls.length, before + 1, label);
+      const body = proxy.fake.calls[before].body!;
+      assert(!("codex_capabilities" in body), `${label}: the override leaked upstream`);
+      try {
+        row.check(body, seen, options.baseline);
+      } catch (err) {
+        throw new Error(`${label} (${send.name}): ${(err as Error).message}`);
+      }
+    }
+  }
 }

@@ -3,7 +3,7 @@
  * the exact upstream body the fake received and what an npm:openai client
  * saw, streamed and not.
  */
-import { assert, assertEquals } from "../support/assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import { startProxy } from "../support/harness.ts";
 import { CAPABILITY_VALUES } from "../../src/config/capabilities.ts";
 import { chatOnce, chatStream } from "./chat_client.ts";
@@ -13,6 +13,7 @@ import {
   reply,
   REQUEST,
   ROWS,
+  runRows,
   TEXT_ANSWER,
   UPSTREAM_CLIENT_TOOLS,
 } from "./capability_rows.ts";
@@ -33,24 +34,7 @@ Deno.test("capabilities table: chat, each key × value, streamed and not", async
   assertEquals(baseline.instructions, BASE);
   assertEquals(baseline.tools, UPSTREAM_CLIENT_TOOLS);
 
-  for (const row of ROWS) {
-    const label = `${row.key}=${row.value}`;
-    for (const send of [chatOnce, chatStream]) {
-      proxy.fake.enqueue(reply(row.reply));
-      const before = proxy.fake.calls.length;
-      const seen = await send(proxy.url, {
-        body: { ...REQUEST, codex_capabilities: { [row.key]: row.value } },
-      });
-      assertEquals(proxy.fake.calls.length, before + 1, label);
-      const body = proxy.fake.calls[before].body!;
-      assert(!("codex_capabilities" in body), `${label}: the override leaked upstream`);
-      try {
-        row.check(body, seen, baseline);
-      } catch (err) {
-        throw new Error(`${label} (${send.name}): ${(err as Error).message}`);
-      }
-    }
-  }
+  await runRows(proxy, ROWS, REQUEST, { baseline, sends: [chatOnce, chatStream] });
 });
 
 Deno.test("capabilities: /health shows each backend's effective defaults; protocol sets passthrough", async () => {

@@ -16,6 +16,7 @@ import {
   RESPONSES_REQUEST,
   type Row,
   ROWS,
+  runRows,
   SHELL_ARGS,
   TEXT_ANSWER,
   UPSTREAM_CLIENT_TOOLS,
@@ -66,24 +67,10 @@ Deno.test("capabilities table: responses, each key × value, streamed and not", 
   const baseline = proxy.fake.calls[0].body!;
   assertEquals(baseline.instructions, BASE);
 
-  for (const row of RESPONSES_ROWS) {
-    const label = `${row.key}=${row.value}`;
-    for (const send of [responsesOnce, responsesStream]) {
-      proxy.fake.enqueue(reply(row.reply));
-      const before = proxy.fake.calls.length;
-      const seen = await send(proxy.url, {
-        body: { ...request, codex_capabilities: { [row.key]: row.value } },
-      });
-      assertEquals(proxy.fake.calls.length, before + 1, label);
-      const body = proxy.fake.calls[before].body!;
-      assert(!("codex_capabilities" in body), `${label}: the override leaked upstream`);
-      try {
-        row.check(body, seen, baseline);
-      } catch (err) {
-        throw new Error(`${label} (${send.name}): ${(err as Error).message}`);
-      }
-    }
-  }
+  await runRows(proxy, RESPONSES_ROWS, request, {
+    baseline,
+    sends: [responsesOnce, responsesStream],
+  });
 });
 
 Deno.test("responses passthrough: the reactor and tool_text_format still apply", async () => {
