@@ -9,6 +9,7 @@
  */
 import type { EnvironmentContext } from "../config/schema.ts";
 import { badRequest } from "../errors.ts";
+import { takeOverrideLayers } from "../http/take_override_layers.ts";
 
 /** The keys of the environment context, in the order the message lists them. */
 export const ENVIRONMENT_KEYS = [
@@ -28,31 +29,11 @@ export function takeEnvironmentOverride(
   body: Record<string, unknown>,
   headers: Headers,
 ): EnvironmentContext | undefined {
-  const layers: [string, unknown][] = [];
-  const extra = body.extra_body;
-  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
-    const record = extra as Record<string, unknown>;
-    if (record.codex_environment !== undefined) {
-      layers.push(["extra_body.codex_environment", record.codex_environment]);
-    }
-    delete record.codex_environment;
-    if (Object.keys(record).length === 0) delete body.extra_body;
-  }
-  if (body.codex_environment !== undefined) {
-    layers.push(["codex_environment", body.codex_environment]);
-  }
-  delete body.codex_environment;
-  const header = headers.get("x-codex-environment");
-  if (header !== null) {
-    try {
-      layers.push(["x-codex-environment", JSON.parse(header)]);
-    } catch {
-      throw badRequest("x-codex-environment: expected a JSON object", {
-        param: "x-codex-environment",
-        code: "invalid_environment",
-      });
-    }
-  }
+  const layers = takeOverrideLayers(body, headers, {
+    field: "codex_environment",
+    header: "x-codex-environment",
+    code: "invalid_environment",
+  });
   if (layers.length === 0) return undefined;
   const result: EnvironmentContext = {};
   for (const [where, value] of layers) Object.assign(result, validate(where, value));

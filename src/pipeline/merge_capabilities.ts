@@ -12,6 +12,7 @@ import {
   partialCapabilitiesSchema,
 } from "../config/capabilities.ts";
 import { badRequest } from "../errors.ts";
+import { takeOverrideLayers } from "../http/take_override_layers.ts";
 
 /**
  * Merges capabilities. `codex_passthrough` follows `protocol` (true for
@@ -40,29 +41,11 @@ export function takeCapabilityOverride(
   body: Record<string, unknown>,
   headers: Headers,
 ): PartialCapabilities | undefined {
-  const layers: [string, unknown][] = [];
-  const extra = body.extra_body;
-  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
-    const nested = (extra as Record<string, unknown>).codex_capabilities;
-    if (nested !== undefined) layers.push(["extra_body.codex_capabilities", nested]);
-    delete (extra as Record<string, unknown>).codex_capabilities;
-    if (Object.keys(extra).length === 0) delete body.extra_body;
-  }
-  if (body.codex_capabilities !== undefined) {
-    layers.push(["codex_capabilities", body.codex_capabilities]);
-  }
-  delete body.codex_capabilities;
-  const header = headers.get("x-codex-capabilities");
-  if (header !== null) {
-    try {
-      layers.push(["x-codex-capabilities", JSON.parse(header)]);
-    } catch {
-      throw badRequest("x-codex-capabilities: expected a JSON object", {
-        param: "x-codex-capabilities",
-        code: "invalid_capabilities",
-      });
-    }
-  }
+  const layers = takeOverrideLayers(body, headers, {
+    field: "codex_capabilities",
+    header: "x-codex-capabilities",
+    code: "invalid_capabilities",
+  });
   if (layers.length === 0) return undefined;
   let result: PartialCapabilities = {};
   for (const [where, value] of layers) result = { ...result, ...validateOverride(where, value) };
