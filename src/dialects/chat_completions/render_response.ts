@@ -9,7 +9,7 @@ import type { ResponseContext } from "../frontend.ts";
 import { type ChatFinishReason, mapFinishReason } from "./map_finish_reason.ts";
 import { mapChatUsage } from "./map_usage.ts";
 import { REPLAY_FIELD, replayValue } from "./reasoning_replay.ts";
-import { findStop } from "./stop_sequences.ts";
+import { cutAtStopSequence } from "../../core/stop_sequence_cutter.ts";
 
 /** Renders the non-streaming Chat Completions answer. */
 export function renderChatResponse(
@@ -48,9 +48,9 @@ export function renderChatResponse(
     sawToolCall: toolCalls.length > 0,
   });
   // `stop` emulation: the answer ends where the first stop string begins.
-  const cut = findStop(text, context.request.stop ?? []);
-  if (cut !== -1) {
-    text = text.slice(0, cut);
+  const cut = cutAtStopSequence(text, context.request.stop ?? []);
+  if (cut.matched !== undefined) {
+    text = cut.text;
     toolCalls = [];
     finishReason = "stop";
   }

@@ -16,7 +16,7 @@ import { openAIErrorBody } from "../openai_error.ts";
 import { mapFinishReason } from "./map_finish_reason.ts";
 import { mapChatUsage } from "./map_usage.ts";
 import { REPLAY_FIELD, replayValue } from "./reasoning_replay.ts";
-import { StopSequenceCutter } from "./stop_sequences.ts";
+import { StopSequenceCutter } from "../../core/stop_sequence_cutter.ts";
 
 /** A tool call being streamed. */
 interface CallState {
@@ -85,7 +85,7 @@ export function createChatStreamMapper(context: ResponseContext): StreamMapper {
         case "response.created":
           return role();
         case "response.output_text.delta": {
-          const out = content(stop.push(event.delta ?? ""));
+          const out = content(stop.push(event.delta ?? "").text);
           return stop.stopped ? out + finish("stop", undefined, false) : out;
         }
         case "response.refusal.delta":

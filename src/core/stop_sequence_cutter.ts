@@ -1,7 +1,8 @@
 /**
- * Emulates `stop_sequences` on streamed text (the backend has no stop
- * parameter): text is passed on as it comes, except a tail that could be the
- * start of a stop sequence, which waits for the next piece.
+ * Emulates stop sequences (Chat `stop`, Anthropic `stop_sequences`) on
+ * streamed text, since the backend has no stop parameter: text is passed on
+ * as it comes, except a tail that could be the start of a stop sequence,
+ * which waits for the next piece. The stop sequence itself is never sent.
  *
  * @module
  */
@@ -22,6 +23,11 @@ export class StopSequenceCutter {
 
   constructor(stops: readonly string[]) {
     this.#stops = stops.filter((s) => s !== "");
+  }
+
+  /** Whether a stop sequence was seen; later text is dropped. */
+  get stopped(): boolean {
+    return this.#matched !== undefined;
   }
 
   /** Feeds a piece of text. */
