@@ -26,14 +26,14 @@ import { handleStoredResponseRoute } from "./dialects/responses/stored_routes.ts
 import { ProxyError } from "./errors.ts";
 import { requireApiKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
-import { readJsonBody } from "./http/read_json_body.ts";
+import { readClientJson, unlessClientGone, whileConnected } from "./http/client_gone.ts";
 import { type RequestRecord, withRequestLog } from "./http/request_record.ts";
 import { statusReport } from "./http/status_report.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { validateEffort } from "./models/validate_effort.ts";
+import { chooseEffort } from "./models/choose_effort.ts";
 import { forward } from "./pipeline/forward.ts";
 import { mergeCapabilities, takeCapabilityOverride } from "./pipeline/merge_capabilities.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
@@ -219,7 +219,7 @@ async function handle(
     }
     if (path === "/v1/messages/count_tokens") {
       requireMethod(request, "POST");
-      const body = await readJsonBody(request, services.config.server.body_limit_mb * 1048576);
+      const body = await readClientJson(request, services.config.server.body_limit_mb * 1048576);
       return Response.json(countTokens(body, request.headers), {
         headers: { "x-request-id": requestId },
       });
@@ -228,7 +228,12 @@ async function handle(
       code: "not_found",
     });
   } catch (err) {
-    return errorResponse(err, frontend?.errorBody ?? errorBodyFor(path), services, requestId);
+    return errorResponse(
+      unlessClientGone(err, request.signal),
+      frontend?.errorBody ?? errorBodyFor(path),
+      services,
+      record,
+    );
   }
 }
 
@@ -242,7 +247,7 @@ async function handleCompletion(
   const requestId = record.id;
   let resolved: ResolvedModel | undefined;
   try {
-    const body = await readJsonBody(request, config.server.body_limit_mb * 1048576);
+    const body = await readClientJson(request, config.server.body_limit_mb * 1048576);
     const override = takeCapabilityOverride(body, request.headers);
     const environment = takeEnvironmentOverride(body, request.headers);
     const parsed = frontend.parse(body, request.headers);
@@ -250,9 +255,13 @@ async function handleCompletion(
     if (parsed.dropped.length > 0) {
       logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
     }
+    if (parsed.ignored?.length) record.ignoredParams = parsed.ignored;
     expandPreviousResponse(parsed, services.responses);
     record.model = parsed.model;
-    const route = resolved = await resolveModel(parsed.model, config, services.catalogs);
+    const route = resolved = await whileConnected(
+      resolveModel(parsed.model, config, services.catalogs),
+      request.signal,
+    );
     const backend = route.backend;
     record.backend = backend.name;
 
@@ -266,10 +275,17 @@ async function handleCompletion(
     const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities, override);
     // 3. translate
     const catalog = services.catalogs.get(backend.name)!;
-    validateEffort(parsed.reasoning?.effort ?? route.effort, {
+    const effort = chooseEffort(parsed.reasoning?.effort ?? route.effort, {
       model: await catalog.find(route.slug),
-      param: parsed.dialect === "chat" ? "reasoning_effort" : "reasoning.effort",
+      param: effortParam(parsed.dialect, parsed.reasoning?.effort === undefined),
     });
+    if (effort) {
+      parsed.reasoning = { ...parsed.reasoning, effort: effort.used };
+      record.reasoningEffort = effort;
+      if (effort.used !== effort.requested) {
+        logger.debug("reasoning effort mapped", { requestId, model: route.slug, ...effort });
+      }
+    }
     const upstreamRequest = translate(parsed, {
       capabilities,
       slug: route.slug,
@@ -320,12 +336,15 @@ async function handleCompletion(
         requestId,
         toolName: context.toolNameFromUpstream,
       }),
-      headers: { ...answer.quotaHeaders, "x-request-id": requestId },
+      headers: { ...answer.quotaHeaders, ...answerHeaders(record), "x-request-id": requestId },
+      signal: request.signal,
       onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
       onFinish: (result, error) => {
         record.usage = result.usage;
-        if (error) record.streamError = error.code ?? String(error.status);
-        else if (parsed.dialect === "responses") {
+        if (error) {
+          record.error = errorOf(error);
+          if (parsed.stream) record.streamError = record.error.code;
+        } else if (parsed.dialect === "responses") {
           rememberResponse(services.responses, parsed, result, context);
         }
       },
@@ -334,8 +353,35 @@ async function handleCompletion(
     const error = err instanceof ProxyError && resolved
       ? withAvailableModels(err, resolved.backend, config, resolved.catalog)
       : err;
-    return errorResponse(error, frontend.errorBody, services, requestId);
+    return errorResponse(
+      unlessClientGone(error, request.signal),
+      frontend.errorBody,
+      services,
+      record,
+    );
   }
+}
+
+/** Where the client named the effort, for a 400 that points at it. */
+function effortParam(dialect: string, fromModelName: boolean): string {
+  if (fromModelName) return "model";
+  if (dialect === "chat") return "reasoning_effort";
+  return dialect === "anthropic" ? "thinking" : "reasoning.effort";
+}
+
+/** Headers that tell the client what codexgate did with its request. */
+function answerHeaders(record: RequestRecord): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (record.reasoningEffort) {
+    headers["x-codexgate-reasoning-effort"] = record.reasoningEffort.used;
+  }
+  if (record.ignoredParams) headers["x-codexgate-ignored-params"] = record.ignoredParams.join(", ");
+  return headers;
+}
+
+/** The code and message a request log line carries for a failure. */
+function errorOf(error: ProxyError): { code: string; message: string } {
+  return { code: error.code ?? error.type ?? String(error.status), message: error.message };
 }
 
 function requireMethod(request: Request, method: string): void {
@@ -365,8 +411,9 @@ function errorResponse(
   err: unknown,
   render: (error: ProxyError, requestId: string) => unknown,
   services: Services,
-  requestId: string,
+  record: RequestRecord,
 ): Response {
+  const requestId = record.id;
   const error = err instanceof ProxyError
     ? err
     : new ProxyError(500, "Internal error in codexgate", {
@@ -379,8 +426,9 @@ function errorResponse(
       error: (err as Error)?.stack ?? String(err),
     });
   }
+  record.error = errorOf(error);
   return Response.json(render(error, requestId), {
     status: error.status,
-    headers: { ...error.headers, "x-request-id": requestId },
+    headers: { ...error.headers, ...answerHeaders(record), "x-request-id": requestId },
   });
 }

@@ -128,6 +128,11 @@ export interface CanonicalRequest {
   capability_override?: PartialCapabilities;
   /** Parameters the backend would refuse, dropped; logged at debug level. */
   dropped: string[];
+  /**
+   * Dropped parameters whose absence changes the answer's shape (logprobs,
+   * audio): named in a response header and on the request log line.
+   */
+  ignored?: string[];
   /** Responses: the client asked to store the response (for previous_response_id). */
   store?: boolean;
   previous_response_id?: string;

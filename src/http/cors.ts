@@ -11,7 +11,8 @@ const EXPOSED = "x-request-id, retry-after, x-codex-primary-used-percent, " +
   "x-codex-primary-window-minutes, x-codex-primary-reset-after-seconds, " +
   "x-codex-primary-reset-at, x-codex-secondary-used-percent, " +
   "x-codex-secondary-window-minutes, x-codex-secondary-reset-after-seconds, " +
-  "x-codex-secondary-reset-at, x-codex-plan-type";
+  "x-codex-secondary-reset-at, x-codex-plan-type, x-codexgate-reasoning-effort, " +
+  "x-codexgate-ignored-params";
 
 /** Wraps a handler with CORS for `origins`; returns it unchanged when the list is empty. */
 export function withCors<A extends unknown[]>(

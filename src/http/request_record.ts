@@ -1,12 +1,17 @@
 /**
  * One structured log line per request (id, method, path, model, backend,
- * status, time to first byte, duration, tokens), written when the answer
- * ends: for a stream, when its last byte went out or the client left.
+ * status, time to first byte, duration, tokens, the reasoning effort used,
+ * and for a failure its error code, plus the message at debug), written
+ * when the answer ends: for a stream, when its last byte went out or the
+ * client left. A client that left is status 499 `client_closed_request`.
+ * See docs/compatibility.md.
  *
  * @module
  */
 import type { Logger } from "../log.ts";
+import type { EffortChoice } from "../models/choose_effort.ts";
 import type { UpstreamUsage } from "../upstream/events.ts";
+import { CLIENT_CLOSED } from "./client_gone.ts";
 
 /** What one request learned about itself; filled in as the pipeline runs. */
 export interface RequestRecord {
@@ -22,6 +27,12 @@ export interface RequestRecord {
   usage?: UpstreamUsage;
   /** Code of an error that ended a stream after its start. */
   streamError?: string;
+  /** The error that ended the request (before or after the first byte). */
+  error?: { code: string; message: string };
+  /** The reasoning effort that went upstream, and what the client asked. */
+  reasoningEffort?: EffortChoice;
+  /** Client parameters that change the answer's shape and could not be honoured. */
+  ignoredParams?: string[];
   /** The plan's usage headers of this answer. */
   quota?: Record<string, string>;
 }
@@ -52,8 +63,14 @@ export function withRequestLog(
       startedAt: clock(),
     };
     const response = await inner(request, record);
-    const write = (outcome?: string) =>
-      logLine(options.logger, record, response.status, clock(), outcome);
+    const write = (outcome?: { code: string; message: string }) => {
+      // What the pipeline saw wins: it knows why a stream ended.
+      if (outcome) {
+        record.error ??= outcome;
+        record.streamError ??= outcome.code;
+      }
+      logLine(options.logger, record, response.status, clock());
+    };
     const streaming = (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
     if (!streaming || !response.body) {
       write();
@@ -70,11 +87,11 @@ export function withRequestLog(
 /** Passes a body through and calls `onEnd` once when it ends or is cancelled. */
 function watchEnd(
   body: ReadableStream<Uint8Array>,
-  onEnd: (outcome?: string) => void,
+  onEnd: (outcome?: { code: string; message: string }) => void,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let ended = false;
-  const end = (outcome?: string) => {
+  const end = (outcome?: { code: string; message: string }) => {
     if (ended) return;
     ended = true;
     onEnd(outcome);
@@ -90,32 +107,29 @@ function watchEnd(
         }
         controller.enqueue(value);
       } catch (err) {
-        end("stream_failed");
+        end({ code: "stream_failed", message: String((err as Error)?.message ?? err) });
         controller.error(err);
       }
     },
     cancel(reason) {
-      end("client_closed_request");
-      return reader.cancel(reason);
+      end({ code: CLIENT_CLOSED, message: "The client closed the stream" });
+      return reader.cancel(reason).catch(() => {});
     },
   }, { highWaterMark: 0 });
 }
 
-function logLine(
-  logger: Logger,
-  record: RequestRecord,
-  status: number,
-  now: number,
-  outcome?: string,
-): void {
+function logLine(logger: Logger, record: RequestRecord, status: number, now: number): void {
   const u = record.usage;
+  const error = record.error;
+  const effort = record.reasoningEffort;
   const fields = {
     id: record.id,
     method: record.method,
     path: record.path,
     model: record.model,
     backend: record.backend,
-    status,
+    // A stream the client abandoned started as 200; what happened is 499.
+    status: error?.code === CLIENT_CLOSED ? 499 : status,
     ttfb_ms: record.ttfbMs !== undefined ? Math.round(record.ttfbMs) : undefined,
     duration_ms: Math.round(now - record.startedAt),
     tokens: u
@@ -126,7 +140,15 @@ function logLine(
         reasoning: u.output_tokens_details?.reasoning_tokens,
       }
       : undefined,
-    stream_error: record.streamError ?? outcome,
+    reasoning_effort: effort?.used,
+    reasoning_effort_requested: effort && effort.requested !== effort.used
+      ? effort.requested
+      : undefined,
+    ignored_params: record.ignoredParams,
+    error_code: error?.code,
+    // The message can quote the request; it stays out of info lines.
+    error_message: error && logger.enabled("debug") ? error.message : undefined,
+    stream_error: record.streamError,
     quota_primary_used_percent: numberOrUndefined(record.quota?.["x-codex-primary-used-percent"]),
     quota_secondary_used_percent: numberOrUndefined(
       record.quota?.["x-codex-secondary-used-percent"],

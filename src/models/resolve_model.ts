@@ -51,17 +51,7 @@ export async function resolveModel(
       catalog,
     );
   }
-  const efforts = entry.supported_reasoning_levels?.map((l) => l.effort) ?? [];
-  if (route.effort && efforts.length > 0 && !efforts.includes(route.effort)) {
-    throw modelNotFound(
-      `The model \`${route.slug}\` does not take the reasoning effort \`${route.effort}\` (it takes ${
-        efforts.join(", ")
-      }).`,
-      route.backend,
-      config,
-      catalog,
-    );
-  }
+  // A suffix effort the model does not list is mapped to a level it does (choose_effort.ts).
   return { ...route, entry, catalog };
 }
 

@@ -2,7 +2,8 @@
  * Stage 5 of 5: the backend's event stream → the client's answer, streaming
  * or aggregated. Waits for the first event before committing to 200, so a
  * failure that comes first still gets a real HTTP status; after that, a
- * failure is one in-band error event and a clean close.
+ * failure is one in-band error event and a clean close. A client that leaves
+ * ends the stream quietly (499 in the request log line, nothing else).
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { AccumulatedResponse } from "../core/response_accumulator.ts";
 import { ResponseAccumulator } from "../core/response_accumulator.ts";
 import type { Frontend, ResponseContext } from "../dialects/frontend.ts";
 import { ProxyError } from "../errors.ts";
+import { clientClosedError } from "../http/client_gone.ts";
 import type { Logger } from "../log.ts";
 import { UpstreamEventReader } from "../upstream/upstream_event_reader.ts";
 import { TERMINAL_EVENTS, type UpstreamEvent } from "../upstream/events.ts";
@@ -32,6 +34,8 @@ export interface StreamBackOptions {
   onFirstEvent?: () => void;
   /** Capability transforms (tool-call reactor, tool calls as text), before any mapping. */
   transform?: EventTransform;
+  /** The client's request signal: aborted when its connection drops. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -93,6 +97,13 @@ export async function streamBack(
         if (accumulator.finished) break;
         batch = await reader.next();
       }
+    } catch (err) {
+      if (err instanceof ProxyError || options.signal?.aborted) throw err;
+      throw new ProxyError(
+        502,
+        `Reading the Codex backend stream failed: ${(err as Error).message}`,
+        { code: "upstream_stream_error", type: "upstream_error", cause: err },
+      );
     } finally {
       reader.cancel();
     }
@@ -121,6 +132,19 @@ export async function streamBack(
   const mapper = frontend.streamMapper(context);
   const encoder = new TextEncoder();
   let pending: typeof first | undefined = first;
+  // The client can leave at any await: its connection drops (the signal) or it
+  // cancels the body (cancel below). Then nothing more is written, nothing is logged here.
+  let cancelled = false;
+  const clientGone = () => cancelled || options.signal?.aborted === true;
+  const leave = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    reader.cancel();
+    finish(clientClosedError());
+    if (!cancelled) {
+      try {
+        controller.close();
+      } catch { /* already closed by a cancel */ }
+    }
+  };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -128,16 +152,16 @@ export async function streamBack(
         for (;;) {
           const batch = pending ?? await reader.next();
           pending = undefined;
+          if (clientGone()) return leave(controller);
           if (batch === undefined) {
-            const out = accumulator.finished ? mapper.end() : frontend.streamError(
-              new ProxyError(502, "The Codex backend stream ended before the response completed", {
-                code: "upstream_stream_cut",
-                type: "upstream_error",
-              }),
-              context.requestId,
+            const cut = accumulator.finished ? undefined : new ProxyError(
+              502,
+              "The Codex backend stream ended before the response completed",
+              { code: "upstream_stream_cut", type: "upstream_error" },
             );
+            const out = cut ? frontend.streamError(cut, context.requestId) : mapper.end();
             if (out) controller.enqueue(encoder.encode(out));
-            finish();
+            finish(cut);
             controller.close();
             return;
           }
@@ -161,6 +185,8 @@ export async function streamBack(
           }
         }
       } catch (err) {
+        // A read cut short by the client leaving is not the backend's failure.
+        if (clientGone()) return leave(controller);
         const error = err instanceof ProxyError ? err : new ProxyError(
           502,
           `Reading the Codex backend stream failed: ${(err as Error).message}`,
@@ -169,7 +195,10 @@ export async function streamBack(
             type: "upstream_error",
           },
         );
-        logger.warn("upstream stream failed after the first byte", { error: error.message });
+        logger.warn("upstream stream failed after the first byte", {
+          requestId: context.requestId,
+          error: error.message,
+        });
         reader.cancel();
         controller.enqueue(encoder.encode(frontend.streamError(error, context.requestId)));
         finish(error);
@@ -178,10 +207,9 @@ export async function streamBack(
     },
     cancel(reason) {
       // The client went away: stop reading, which closes the upstream connection.
+      cancelled = true;
       reader.cancel(reason);
-      finish(
-        new ProxyError(499, "The client closed the stream", { code: "client_closed_request" }),
-      );
+      finish(clientClosedError());
     },
   }, { highWaterMark: 0 });
 

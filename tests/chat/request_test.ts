@@ -163,11 +163,11 @@ Deno.test("chat request: reasoning_effort + reasoning.summary → reasoning; unk
   assertEquals(proxy.fake.calls[0].body!.reasoning, { effort: "high", summary: "auto" });
   assertEquals(proxy.fake.calls[1].body!.reasoning, { effort: "low", summary: "detailed" });
 
-  // gpt-5.4-mini's catalog entry offers low, medium, high.
+  // gpt-5.4-mini's catalog entry offers low, medium, high; "extreme" has no known meaning.
   const error = await client.chat.completions.create({
     model: "gpt-5.4-mini",
     messages: [{ role: "user", content: "think" }],
-    reasoning_effort: "xhigh" as OpenAI.ReasoningEffort,
+    reasoning_effort: "extreme" as OpenAI.ReasoningEffort,
   }).then(() => undefined, (e) => e);
   assert(error instanceof OpenAI.BadRequestError, String(error));
   assertEquals(error.code, "unsupported_reasoning_effort");

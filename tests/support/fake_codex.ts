@@ -242,6 +242,41 @@ export function validateBody(body: Record<string, unknown>): Response | undefine
   return undefined;
 }
 
+/**
+ * Checks the settings the backend judges per model (spec §4, §7): a reasoning
+ * effort the model's catalog entry does not list is refused, and so is a
+ * `json_object` text format with anything beside its type.
+ */
+export function refuseSettings(
+  body: Record<string, unknown>,
+  models: readonly Record<string, unknown>[],
+): Response | undefined {
+  const reasoning = body.reasoning as { effort?: unknown } | undefined;
+  const entry = models.find((m) => m.slug === body.model);
+  const levels = (entry?.supported_reasoning_levels as { effort: string }[] | undefined)
+    ?.map((l) => l.effort);
+  if (typeof reasoning?.effort === "string" && levels && !levels.includes(reasoning.effort)) {
+    return invalid(
+      `Unsupported value: '${reasoning.effort}' is not supported with the '${body.model}' model. ` +
+        `Supported values are: ${levels.map((l) => `'${l}'`).join(", ")}.`,
+      "reasoning.effort",
+      "unsupported_value",
+    );
+  }
+  const format = (body.text as { format?: Record<string, unknown> } | undefined)?.format;
+  if (format?.type === "json_object") {
+    const extra = Object.keys(format).find((k) => k !== "type");
+    if (extra) {
+      return invalid(
+        `Unknown parameter: 'text.format.${extra}'.`,
+        `text.format.${extra}`,
+        "unknown_parameter",
+      );
+    }
+  }
+  return undefined;
+}
+
 /** The call_id of a tool call with no output after it that does not end the input, if any. */
 function unansweredCall(input: Record<string, unknown>[]): string | undefined {
   const open = new Map<string, number>();
@@ -485,7 +520,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         done();
         return denied;
       }
-      const refused = validateBody(rec.body);
+      const refused = validateBody(rec.body) ?? refuseSettings(rec.body, models);
       if (refused) {
         done();
         return refused;

@@ -7,13 +7,17 @@
  * | `thinking.type: enabled`, budget < 4096     | effort `low`, summary `auto`  |
  * | `thinking.type: enabled`, budget < 16384    | effort `medium`, summary auto |
  * | `thinking.type: enabled`, budget ≥ 16384    | effort `high`, summary `auto` |
+ * | `thinking.type: enabled`, budget 0          | effort `none`, no summary     |
  * | `thinking.type: adaptive`                   | model default, summary `auto` |
- * | `thinking` absent or `disabled`             | model default, no summary     |
+ * | `thinking.type: disabled`                   | effort `none`, no summary     |
+ * | `thinking` absent                           | model default, no summary     |
  * | `output_config.effort` low/medium/high/xhigh| that effort (wins)            |
  * | `output_config.effort: max`                 | effort `xhigh`                |
  *
  * A summary is requested only when thinking is on; the answer carries
- * thinking blocks exactly then.
+ * thinking blocks exactly then. Effort `none` asks for no reasoning: it
+ * becomes the lowest level the model offers (choose_effort.ts,
+ * docs/compatibility.md).
  *
  * @module
  */
@@ -47,10 +51,15 @@ export function mapThinking(thinking: unknown, outputConfig: unknown): Reasoning
     switch (thinking.type) {
       case "enabled": {
         const budget = thinking.budget_tokens;
-        if (typeof budget !== "number" || !Number.isFinite(budget) || budget <= 0) {
+        if (typeof budget !== "number" || !Number.isFinite(budget) || budget < 0) {
           throw badRequest("thinking.budget_tokens: expected a positive number", {
             param: "thinking.budget_tokens",
           });
+        }
+        if (budget === 0) {
+          // A budget of nothing asks for no thinking.
+          reasoning.effort = "none";
+          break;
         }
         reasoning.effort = budget < LOW_BUDGET_BELOW
           ? "low"
@@ -64,6 +73,7 @@ export function mapThinking(thinking: unknown, outputConfig: unknown): Reasoning
         reasoning.summary = "auto";
         break;
       case "disabled":
+        reasoning.effort = "none";
         break;
       default:
         throw badRequest(

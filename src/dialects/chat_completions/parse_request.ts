@@ -10,6 +10,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../../core/request_model.ts";
+import { schemaFormatOfJsonObject } from "../../core/json_object_format.ts";
 import { badRequest } from "../../errors.ts";
 import { REPLAY_FIELD, replayItems } from "./reasoning_replay.ts";
 
@@ -68,6 +69,8 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
     dropped: Object.keys(body).filter((k) => !CHAT_PARAMS.has(k)),
     include_usage: isObject(body.stream_options) && body.stream_options.include_usage === true,
   };
+  const ignored = shapeChangingParams(body);
+  if (ignored.length > 0) request.ignored = ignored;
   const toolChoice = parseToolChoice(body.tool_choice ?? body.function_call);
   if (toolChoice !== undefined) request.tool_choice = toolChoice;
   if (typeof body.parallel_tool_calls === "boolean") {
@@ -77,7 +80,7 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
   if (reasoning) request.reasoning = reasoning;
   const text: CanonicalRequest["text"] = {};
   if (typeof body.verbosity === "string") text.verbosity = body.verbosity;
-  const format = parseResponseFormat(body.response_format);
+  const format = parseResponseFormat(body.response_format, request.dropped);
   if (format) text.format = format;
   if (Object.keys(text).length > 0) request.text = text;
   if (body.stop !== undefined && body.stop !== null) {
@@ -327,10 +330,28 @@ function parseReasoning(body: Json): CanonicalRequest["reasoning"] {
   return { ...(effort ? { effort } : {}), summary: summary ?? "auto" };
 }
 
-function parseResponseFormat(format: unknown): Record<string, unknown> | undefined {
+/**
+ * Dropped parameters that would have put something in the answer the client
+ * then does not get (token logprobs, audio). The backend has neither.
+ */
+function shapeChangingParams(body: Json): string[] {
+  const ignored: string[] = [];
+  if (body.logprobs === true) ignored.push("logprobs");
+  if (typeof body.top_logprobs === "number" && body.top_logprobs > 0) ignored.push("top_logprobs");
+  if (Array.isArray(body.modalities) && body.modalities.includes("audio")) {
+    ignored.push("modalities");
+  }
+  if (isObject(body.audio)) ignored.push("audio");
+  return ignored;
+}
+
+function parseResponseFormat(
+  format: unknown,
+  dropped: string[],
+): Record<string, unknown> | undefined {
   if (!isObject(format)) return undefined;
   if (format.type === "text") return undefined;
-  if (format.type === "json_object") return { type: "json_object" };
+  if (format.type === "json_object") return jsonObjectFormat(format, dropped);
   if (format.type === "json_schema" && isObject(format.json_schema)) {
     const s = format.json_schema;
     return {
@@ -344,6 +365,16 @@ function parseResponseFormat(format: unknown): Record<string, unknown> | undefin
   throw badRequest("`response_format.type` must be text, json_object or json_schema", {
     param: "response_format",
   });
+}
+
+/** `json_object`, as a JSON-schema format when a `schema` comes with it. */
+function jsonObjectFormat(format: Json, dropped: string[]): Record<string, unknown> {
+  for (const key of Object.keys(format)) {
+    if (key !== "type" && key !== "schema" && key !== "name") {
+      dropped.push(`response_format.${key}`);
+    }
+  }
+  return schemaFormatOfJsonObject(format) ?? { type: "json_object" };
 }
 
 function isObject(v: unknown): v is Json {

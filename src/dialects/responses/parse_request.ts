@@ -13,6 +13,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../../core/request_model.ts";
+import { schemaFormatOfJsonObject } from "../../core/json_object_format.ts";
 import { badRequest } from "../../errors.ts";
 
 /** Parameters the backend refuses: accepted from the client, never forwarded. */
@@ -97,6 +98,9 @@ export function parseResponsesRequest(body: Json, headers: Headers): CanonicalRe
     stream: body.stream === true,
     dropped,
   };
+  if (typeof body.top_logprobs === "number" && body.top_logprobs > 0) {
+    request.ignored = ["top_logprobs"];
+  }
   const instructions = optionalString(body.instructions, "instructions");
   if (instructions !== undefined && instructions.trim() !== "") {
     request.instructions = instructions;
@@ -117,7 +121,7 @@ export function parseResponsesRequest(body: Json, headers: Headers): CanonicalRe
     const text: NonNullable<CanonicalRequest["text"]> = {};
     if (typeof body.text.verbosity === "string") text.verbosity = body.text.verbosity;
     if (isObject(body.text.format) && body.text.format.type !== "text") {
-      text.format = body.text.format;
+      text.format = schemaFormatOfJsonObject(body.text.format) ?? body.text.format;
     }
     if (Object.keys(text).length > 0) request.text = text;
   }
