@@ -1,6 +1,7 @@
 /**
  * Checks a reasoning effort against the efforts the catalog says the model
- * takes (spec §7), so the client gets a clear 400 instead of the backend's.
+ * takes (docs/backend-protocol.md#model-catalog), so the client gets a clear
+ * 400 instead of the backend's.
  *
  * @module
  */
