@@ -4,6 +4,7 @@
  * permission set baked in, and that everything the binary needs is in the
  * module graph that compile embeds.
  */
+import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { DENO_JSON, MAIN } from "./support/run_main.ts";
 import denoJson from "../deno.json" with { type: "json" };
@@ -260,7 +261,7 @@ Deno.test("distribution: the proxy permission set is network, files and codexgat
 });
 
 Deno.test("distribution: run with the proxy set, a process gets exactly that set", async () => {
-  const probe = new URL("support/permission_probe.ts", import.meta.url).pathname;
+  const probe = fileURLToPath(new URL("support/permission_probe.ts", import.meta.url));
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--config", DENO_JSON, "--no-prompt", "-P=proxy", probe, ...ENV_NAMES],
     env: { CODEXGATE_PROBE_UNLISTED: "set" },
