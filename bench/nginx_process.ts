@@ -1,6 +1,6 @@
 /**
  * nginx as the reference pass-through proxy: found on PATH or in /usr/sbin,
- * installed with apt-get when missing (if allowed), configured in a temp dir
+ * installed with apt-get only when asked (`--install-nginx`), configured in a temp dir
  * (one worker, `proxy_buffering off`, keep-alive to the upstream), started in
  * the foreground and stopped by PID.
  *
@@ -39,11 +39,15 @@ async function find(): Promise<NginxBinary | undefined> {
   return undefined;
 }
 
-/** Finds nginx; runs `apt-get install -y nginx` first when missing and `install` is set. */
+/** Finds nginx; runs `apt-get install -y nginx` first only when missing and `install` is set. */
 export async function ensureNginx(install: boolean, timeoutMs: number): Promise<NginxBinary> {
   const found = await find();
   if (found) return found;
-  if (!install) return { missing: "nginx is not installed (install not attempted)" };
+  if (!install) {
+    return {
+      missing: "nginx is not installed (--install-nginx installs it with apt-get, as root)",
+    };
+  }
   if (Deno.uid() !== 0) {
     return { missing: "nginx is not installed, and installing it needs root (apt-get)" };
   }

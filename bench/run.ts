@@ -1,14 +1,15 @@
 /**
- * `deno task bench [--quick] [--no-nginx] [--no-install] [--out FILE]`:
- * starts the bench upstream, codexgate and nginx as subprocesses on
- * 127.0.0.1, measures the paths side by side, prints the Markdown table and
- * (full mode) writes bench/RESULTS.md. Quick mode is the CI smoke test: the
+ * `deno task bench [--quick] [--no-nginx | --install-nginx] [--out FILE]`:
+ * starts the bench upstream, codexgate and (when installed) nginx as
+ * subprocesses on 127.0.0.1, measures the paths side by side, prints the
+ * Markdown table and (full mode) writes bench/RESULTS.md. Quick mode is the CI smoke test: the
  * same phases at a fraction of the size, in well under a minute.
  *
  * @module
  */
 import { join } from "node:path";
 import { VERSION } from "../src/version.ts";
+import { BENCH_USAGE, type BenchArgs, parseBenchArgs } from "./args.ts";
 import type { Child } from "./child_process.ts";
 import { ensureNginx, type NginxChild, startNginx } from "./nginx_process.ts";
 import { measureBursts, measureFlood, measureLeak, measureTtfb, warmUp } from "./phases.ts";
@@ -88,29 +89,13 @@ const QUICK: Plan = {
   warmUpRequests: 20,
 };
 
-interface Args {
-  quick: boolean;
-  nginx: boolean;
-  install: boolean;
-  out?: string;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, nginx: true, install: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--quick") args.quick = true;
-    else if (a === "--no-nginx") args.nginx = false;
-    else if (a === "--no-install") args.install = false;
-    else if (a === "--out") args.out = argv[++i];
-    else {
-      console.error(
-        `bench: unknown argument ${a}\nusage: deno task bench [--quick] [--no-nginx] [--no-install] [--out FILE]`,
-      );
-      Deno.exit(2);
-    }
+function parseArgs(argv: string[]): BenchArgs {
+  try {
+    return parseBenchArgs(argv);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${BENCH_USAGE}`);
+    Deno.exit(2);
   }
-  return args;
 }
 
 function log(message: string): void {
@@ -277,7 +262,7 @@ async function main(): Promise<void> {
 
     let nginxBinary: string | undefined;
     if (args.nginx) {
-      const found = await ensureNginx(args.install, args.quick ? 45_000 : 300_000);
+      const found = await ensureNginx(args.installNginx, args.quick ? 45_000 : 300_000);
       if ("missing" in found) run.skipped[NGINX] = found.missing;
       else {
         nginxBinary = found.path;

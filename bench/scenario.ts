@@ -4,7 +4,8 @@
  * survives every path (direct, nginx, codexgate's translation) unchanged and
  * the upstream stays stateless.
  *
- * The event shapes follow tests/support/fake_script.ts (spec §5): created →
+ * The event shapes follow tests/support/fake_script.ts
+ * (docs/backend-protocol.md#events): created →
  * in_progress → output_item.added → content_part.added → N text deltas →
  * output_text.done → content_part.done → output_item.done → completed.
  *

@@ -70,7 +70,7 @@ interface Services {
   host: HostInfo;
   credentials: ReadonlyMap<string, CredentialSource>;
   catalogs: ReadonlyMap<string, CatalogService>;
-  /** Latest `x-codex-*` usage per account (spec §8). */
+  /** Latest `x-codex-*` usage per account (docs/backend-protocol.md#quota-headers). */
   quota: QuotaTracker;
   /** Finished Responses, for previous_response_id and GET /v1/responses/{id}. */
   responses: ResponseStore;

@@ -3,12 +3,13 @@
  * and checks the bearer; the load client counts events and bytes exactly and
  * refuses truncated or wrong-ended streams.
  */
+import { parseBenchArgs } from "../bench/args.ts";
 import { buildFrames, parseScenario, type Scenario, scenarioPrompt } from "../bench/scenario.ts";
 import { runStream } from "../bench/sse_client.ts";
 import { quantile } from "../bench/stats.ts";
 import { backendTarget } from "../bench/targets.ts";
 import { startUpstream } from "../bench/upstream.ts";
-import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "./support/assert.ts";
 
 const AUTH = { accessToken: "at-bench-test", accountId: "acct-bench" };
 
@@ -79,4 +80,14 @@ Deno.test("bench: nearest-rank quantiles", () => {
   assertEquals(quantile(v, 0.99), 198);
   assertEquals(quantile([7], 0.99), 7);
   assert(Number.isNaN(quantile([], 0.5)));
+});
+
+Deno.test("bench: arguments install nothing unless --install-nginx asks for it", () => {
+  assertEquals(parseBenchArgs([]), { quick: false, nginx: true, installNginx: false });
+  assertEquals(parseBenchArgs(["--quick", "--install-nginx"]).installNginx, true);
+  assertEquals(parseBenchArgs(["--install-nginx", "--no-nginx"]).installNginx, false);
+  assertEquals(parseBenchArgs(["--no-install"]).installNginx, false);
+  assertEquals(parseBenchArgs(["--out", "x.md"]).out, "x.md");
+  assertStringIncludes((assertThrows(() => parseBenchArgs(["--nope"])) as Error).message, "--nope");
+  assertStringIncludes((assertThrows(() => parseBenchArgs(["--out"])) as Error).message, "--out");
 });

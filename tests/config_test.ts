@@ -2,6 +2,7 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "./supp
 import { loadConfig, parseConfigText, resolveConfig } from "../src/config/load_config.ts";
 import { ConfigError } from "../src/errors.ts";
 import { ENTHUSIAST_MODE } from "../src/config/capabilities.ts";
+import { mergeCapabilities } from "../src/pipeline/merge_capabilities.ts";
 import exampleYaml from "../config.example.yaml" with { type: "text" };
 
 Deno.test("config: no file gives the embedded defaults (Profile A)", () => {
@@ -37,11 +38,28 @@ Deno.test("config: the seed's schema is accepted verbatim", () => {
   );
 });
 
-Deno.test("config: config.example.yaml parses and documents the defaults", () => {
-  const config = parseConfigText(exampleYaml, "config.example.yaml");
-  const defaults = parseConfigText("{}", "empty");
-  assertEquals(config.server, defaults.server);
-  assertEquals(config.backends.openai_codex.timeout, defaults.backends.openai_codex.timeout);
+Deno.test("config: config.example.yaml loads, and the values it shows are the defaults", () => {
+  const load = (text: string, source: string) =>
+    resolveConfig(parseConfigText(text, source), { env: {}, flags: {}, source });
+  const example = load(exampleYaml, "config.example.yaml");
+  const defaults = load("{}", "empty");
+  // The example promises "with no config file at all, codexgate runs with the defaults shown
+  // here": everything but its sample alias and sample reactor rules must equal the defaults.
+  assertEquals(example.server, defaults.server);
+  assertEquals(example.log_level, defaults.log_level);
+  assertEquals(example.default_backend, defaults.default_backend);
+  assertEquals(example.responses_store, defaults.responses_store);
+  assertEquals(Object.keys(example.backends), Object.keys(defaults.backends));
+  const { extra: exampleExtra, ...exampleBackend } = example.backends.openai_codex;
+  const { extra: defaultExtra, ...defaultBackend } = defaults.backends.openai_codex;
+  assertEquals(exampleBackend, defaultBackend);
+  const { default_capabilities: exampleCaps, reactor_rules: _rules, ...exampleCodex } =
+    exampleExtra.codex;
+  const { default_capabilities: defaultCaps, reactor_rules: _none, ...defaultCodex } =
+    defaultExtra.codex;
+  assertEquals(exampleCodex, defaultCodex);
+  assertEquals(mergeCapabilities(exampleCaps), mergeCapabilities(defaultCaps));
+  assert(exampleExtra.codex.reactor_rules.length > 0, "the example ships sample reactor rules");
 });
 
 Deno.test("config: a bad enum names the file, the path, the allowed values and the value", () => {

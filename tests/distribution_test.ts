@@ -1,9 +1,10 @@
 /**
  * What can be checked about the compiled binary on a machine that cannot run
  * `deno compile` (no access to dl.deno.land): the compile tasks, the
- * permissions baked in, and that everything the binary needs is in the module
- * graph that compile embeds.
+ * permission set baked in, and that everything the binary needs is in the
+ * module graph that compile embeds.
  */
+import { fileURLToPath } from "node:url";
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
 import { DENO_JSON, MAIN } from "./support/run_main.ts";
 import denoJson from "../deno.json" with { type: "json" };
@@ -21,14 +22,11 @@ const TARGETS = [
   "x86_64-pc-windows-msvc",
 ];
 const tasks: Record<string, string> = denoJson.tasks;
-/** The permission flags the binary gets: the narrowest the proxy works with. */
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  `--allow-env=${ENV_NAMES.join(",")}`,
-  "--ignore-env",
-];
+/**
+ * The permission flags of `deno task start` and of every compile task: the one
+ * permission set deno.json declares for the proxy.
+ */
+const PERMISSIONS = ["-P=proxy"];
 
 /** Splits a task into words (the tasks use no quoting except around `deno eval`). */
 function words(task: string): string[] {
@@ -37,8 +35,19 @@ function words(task: string): string[] {
 
 function flagsOf(task: string): string[] {
   return words(task).filter((w) =>
-    w.startsWith("--allow-") || w.startsWith("--deny-") || w === "--ignore-env" || w === "-A"
+    w.startsWith("--allow-") || w.startsWith("--deny-") || w.startsWith("--permission-set") ||
+    w === "--ignore-env" || w === "-A" || w === "-P" || w.startsWith("-P=")
   );
+}
+
+async function denoJsonOutput(args: string[]): Promise<unknown> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
 Deno.test("distribution: a compile task per target, output dist/codexgate-<target>[.exe]", () => {
@@ -245,28 +254,50 @@ Deno.test("distribution: service files for systemd, launchd and Task Scheduler",
   }
 });
 
-Deno.test("distribution: README covers install on Linux, macOS and Windows, services, upgrading", async () => {
-  const readme = await Deno.readTextFile(new URL("README.md", ROOT));
-  for (
-    const part of [
-      "## Install",
-      "### Linux",
-      "### macOS",
-      "### Windows",
-      "chmod +x",
-      "xattr -d com.apple.quarantine",
-      "codexgate-x86_64-pc-windows-msvc.exe",
-      "%USERPROFILE%\\.codex\\auth.json",
-      "SHA256SUMS.txt",
-      "## Run as a service",
-      "contrib/codexgate.service",
-      "contrib/com.codexgate.plist",
-      "contrib/register-codexgate-task.ps1",
-      "## Upgrading",
-      "`deno compile` could **not** be run there",
-    ]
-  ) {
-    assertStringIncludes(readme, part);
+Deno.test("distribution: the proxy permission set is network, files and codexgate's env names", () => {
+  const set = denoJson.permissions.proxy;
+  assertEquals(Object.keys(set).sort(), ["env", "net", "read", "write"], "nothing else");
+  assertEquals(set.env, { allow: [...ENV_NAMES], ignore: true });
+});
+
+Deno.test("distribution: run with the proxy set, a process gets exactly that set", async () => {
+  const probe = fileURLToPath(new URL("support/permission_probe.ts", import.meta.url));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", DENO_JSON, "--no-prompt", "-P=proxy", probe, ...ENV_NAMES],
+    env: { CODEXGATE_PROBE_UNLISTED: "set" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+  const seen = JSON.parse(new TextDecoder().decode(out.stdout));
+  assertEquals([seen.net, seen.read, seen.write], ["granted", "granted", "granted"]);
+  for (const kind of ["run", "ffi", "sys"]) assert(seen[kind] !== "granted", `${kind} is granted`);
+  assertEquals(seen.env, Object.fromEntries(ENV_NAMES.map((name) => [name, "granted"])));
+  assertEquals(seen.unlistedVariable, "unset");
+});
+
+Deno.test("distribution: deno.lock and deno.json's imports hold only what main.ts reaches", async () => {
+  // `deno task` installs every npm package of deno.json's imports and of deno.lock before it
+  // runs a task; the test clients live in tests/deno.lock and the `./tests/` import scope.
+  const info = await denoJsonOutput(["info", "--json", "--config", DENO_JSON, MAIN]) as {
+    npmPackages: Record<string, unknown>;
+  };
+  const reached = Object.keys(info.npmPackages).sort();
+  assert(reached.length > 0, "main.ts reaches npm packages (yaml, zod)");
+  const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", ROOT))) as {
+    npm?: Record<string, unknown>;
+  };
+  assertEquals(
+    Object.keys(lock.npm ?? {}).sort(),
+    reached,
+    "deno.lock must hold only main.ts's packages: run single tests with `deno task test <file>` " +
+      "(it uses tests/deno.lock), and restore deno.lock with `git checkout deno.lock`",
+  );
+  const packageOf = (specifier: string) => specifier.replace(/^npm:/, "").replace(/@[^@]*$/, "");
+  for (const specifier of Object.values(denoJson.imports)) {
+    assert(
+      reached.some((p) => p.startsWith(`${packageOf(specifier)}@`)),
+      `${specifier} is not used by main.ts: import it in the "./tests/" scope instead`,
+    );
   }
-  for (const target of TARGETS) assertStringIncludes(readme, `codexgate-${target}`);
 });

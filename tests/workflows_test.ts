@@ -1,6 +1,7 @@
 /**
- * The GitHub workflows parse and do what the README says; the scripts they
- * call work (run here against main.ts, since `deno compile` cannot run here).
+ * The GitHub workflows parse and do what docs/install.md describes; the
+ * scripts they call work (run here against main.ts, since `deno compile`
+ * cannot run here).
  */
 import YAML from "yaml";
 import { assert, assertEquals, assertStringIncludes } from "./support/assert.ts";
@@ -171,7 +172,7 @@ Deno.test({
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "codexgate-smoke-" });
     try {
-      // A stand-in for the compiled binary: the same entry point and permission flags.
+      // A stand-in for the compiled binary: the same entry point and permission set (-P=proxy).
       const flags = denoJson.tasks.start.replace(/^deno run /, "").replace(/ main\.ts$/, "");
       const denoDir = JSON.parse(
         new TextDecoder().decode(

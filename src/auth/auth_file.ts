@@ -1,5 +1,6 @@
 /**
- * auth.json as the Codex CLI writes it (spec §2). The schema keeps unknown
+ * auth.json as the Codex CLI writes it
+ * (docs/backend-protocol.md#what-the-file-holds). The schema keeps unknown
  * fields so a write-back never loses what another program stored.
  *
  * @module

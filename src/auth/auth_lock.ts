@@ -1,6 +1,7 @@
 /**
  * Exclusive OS file locks on the Codex CLI's lock files (`auth.lock`,
- * `auth.json.lock`, spec §2). The lock is `Deno.FsFile.lock(true)`: `flock`
+ * `auth.json.lock`, docs/backend-protocol.md#the-lock-protocol). The lock is
+ * `Deno.FsFile.lock(true)`: `flock`
  * on Unix, `LockFileEx` on Windows, so it excludes the Codex CLI and other
  * codexgate processes, and the OS releases it when its holder dies: there is
  * never a stale lock to clean up, and lock files are never deleted.

@@ -1,7 +1,8 @@
 /**
  * Credentials read from auth.json, lazily on each use so that a later
  * `codex login` is picked up without a restart, and refreshed safely next to
- * other programs that use the same file (spec §2):
+ * other programs that use the same file
+ * (docs/backend-protocol.md#refresh-and-locking):
  *
  * - proactively when the access token expires within the margin, and
  *   reactively when the backend refuses it (after re-reading the file);

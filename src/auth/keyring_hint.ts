@@ -1,6 +1,6 @@
 /**
  * Explains a missing auth.json when the Codex CLI keeps its sign-in in the
- * OS keyring instead (spec §2).
+ * OS keyring instead (docs/backend-protocol.md#api-key-and-keyring-sign-ins).
  *
  * @module
  */

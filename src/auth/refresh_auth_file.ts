@@ -1,5 +1,6 @@
 /**
- * The cross-process refresh protocol of spec §2, for one auth.json:
+ * The cross-process refresh protocol for one auth.json
+ * (docs/backend-protocol.md#the-lock-protocol):
  *
  * 1. take an exclusive OS lock on `auth.lock` beside it (bounded wait);
  * 2. re-read auth.json; if the access token changed, another program

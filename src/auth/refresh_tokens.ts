@@ -1,6 +1,7 @@
 /**
- * One call to the OAuth token endpoint with a refresh token (spec §2). Knows
- * nothing about files or locks; the caller decides when to call it.
+ * One call to the OAuth token endpoint with a refresh token
+ * (docs/backend-protocol.md#the-token-endpoint). Knows nothing about files
+ * or locks; the caller decides when to call it.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
  * One in-flight operation per key: concurrent callers with the same key share
  * the first caller's promise, so N requests needing a refresh of the same
- * credential file cause one refresh (spec §2).
+ * credential file cause one refresh
+ * (docs/backend-protocol.md#refresh-tokens-are-single-use).
  *
  * @module
  */

@@ -1,6 +1,7 @@
 /**
  * Replaces auth.json so that a crash at any instant leaves either the old or
- * the new file, never a torn one (spec §2): temp file in the same directory
+ * the new file, never a torn one (docs/backend-protocol.md#atomic-writes):
+ * temp file in the same directory
  * (created exclusively, mode 0600), fsync, rename over auth.json, fsync the
  * directory. The caller holds `auth.lock` and `auth.json.lock`.
  *

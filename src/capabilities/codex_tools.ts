@@ -1,6 +1,7 @@
 /**
  * The Codex agent's standard tool set, for `tool_schema_mode` `codex_default`
- * and `merge_custom` (spec §9). Names match the tools the Codex models are
+ * and `merge_custom` (docs/clients.md#capabilities). Names match the tools
+ * the Codex models are
  * trained to call; the descriptions and JSON schemas are codexgate's own.
  * codexgate never runs these tools: every call goes back to the client.
  *

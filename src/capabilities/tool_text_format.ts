@@ -1,7 +1,7 @@
 /**
  * `tool_text_format: xml | markdown`: each tool call becomes assistant text,
  * streamed as its arguments arrive, for clients that parse tool use from text
- * (formats in the README, "Capabilities"). The call item is replaced by a
+ * (formats in docs/clients.md#tool-calls-as-text). The call item is replaced by a
  * message item with the same id and output index.
  *
  * xml:       <tool_call name="shell" call_id="call_1">{"command":["ls"]}</tool_call>

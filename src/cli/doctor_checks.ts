@@ -2,7 +2,8 @@
  * The checks behind `codexgate doctor`, one function per question a person
  * asks when codexgate does not work: is the config valid, where is the
  * sign-in, has it expired, can the backend and the token endpoint be reached.
- * They never refresh (refresh tokens are single-use, spec §2) and never print
+ * They never refresh (refresh tokens are single-use,
+ * docs/backend-protocol.md#refresh-tokens-are-single-use) and never print
  * a token.
  *
  * @module

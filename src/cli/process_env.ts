@@ -1,7 +1,8 @@
 /**
  * The environment variables codexgate reads, in one list. The compiled binary
- * is granted exactly these (`--allow-env=<list>`), and main.ts reads only
- * these, so `deno task start` and the binary see the same environment.
+ * and `deno task start` are granted exactly these (the `env` allow-list of
+ * deno.json's `proxy` permission set), and main.ts reads only these, so both
+ * see the same environment.
  *
  * @module
  */

@@ -8,11 +8,11 @@ import { z } from "zod";
 import { compileReactorRule } from "../capabilities/reactor_rules.ts";
 import { partialCapabilitiesSchema } from "./capabilities.ts";
 
-/** Default Codex backend base URL (spec §1). */
+/** Default Codex backend base URL (docs/backend-protocol.md#endpoints). */
 export const DEFAULT_BASE_URL = "https://chatgpt.com/backend-api/codex";
-/** Default OAuth token endpoint (spec §1). */
+/** Default OAuth token endpoint (docs/backend-protocol.md#endpoints). */
 export const DEFAULT_TOKEN_URL = "https://auth.openai.com/oauth/token";
-/** The Codex CLI's public OAuth client id (spec §1). */
+/** The Codex CLI's public OAuth client id (docs/backend-protocol.md#endpoints). */
 export const DEFAULT_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
 /** The Codex CLI version codexgate presents itself as; the backend refuses very old ones. */
 export const DEFAULT_CLIENT_VERSION = "0.169.0";

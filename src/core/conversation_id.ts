@@ -1,6 +1,7 @@
 /**
  * A stable id per conversation, for the `session-id`/`thread-id` headers and
- * `prompt_cache_key` when the client sends none (spec §3).
+ * `prompt_cache_key` when the client sends none
+ * (docs/backend-protocol.md#conversation-id).
  *
  * @module
  */

@@ -1,6 +1,7 @@
 /**
  * The Codex CLI sends no `instructions`; its first `developer` message is the
- * model's base instructions (spec §10). When that text is what goes into
+ * model's base instructions (docs/backend-protocol.md#instructions). When
+ * that text is what goes into
  * `instructions` anyway, the message is dropped so ≈17 KB are not sent twice.
  *
  * @module

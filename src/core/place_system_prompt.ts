@@ -1,12 +1,13 @@
 /**
- * Where the client's system prompt goes under each `prompt_mode` (spec §9):
+ * Where the client's system prompt goes under each `prompt_mode`
+ * (docs/clients.md#capabilities):
  * shared by the rebuilt and the passthrough translation.
  *
  * @module
  */
 import type { Capabilities } from "../config/capabilities.ts";
 
-/** Where the client's system prompt goes under each `prompt_mode` (spec §9). */
+/** Places the client's system prompt per `prompt_mode` (docs/clients.md#capabilities). */
 export function placeSystemPrompt(
   clientSystem: string,
   baseInstructions: string,

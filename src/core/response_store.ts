@@ -1,7 +1,8 @@
 /**
  * Completed Responses kept in memory so that `previous_response_id`,
  * `item_reference` and `GET /v1/responses/{id}` work although the backend
- * stores nothing (spec §4). Bounded by count (oldest dropped first) and by
+ * stores nothing (docs/backend-protocol.md#stored-responses). Bounded by
+ * count (oldest dropped first) and by
  * age. One store per app instance, never a module global.
  *
  * @module

@@ -1,6 +1,7 @@
 /**
  * Makes an `input` item list acceptable to the Codex backend, which keeps no
- * items (`store: false`) and checks tool-call pairing (spec §4). Used by
+ * items (`store: false`) and checks tool-call pairing
+ * (docs/backend-protocol.md#input-repairs). Used by
  * `translate` for every frontend. Pure: every change it makes is reported in
  * `notes` so the caller can log it.
  *

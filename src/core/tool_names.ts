@@ -1,6 +1,7 @@
 /**
  * Tool names the backend refuses (longer than 64 characters, or with
- * characters outside `^[a-zA-Z0-9_-]+$`, spec §4) ↔ safe names it accepts.
+ * characters outside `^[a-zA-Z0-9_-]+$`, docs/backend-protocol.md#tool-names)
+ * ↔ safe names it accepts.
  * A safe name depends only on the original name, so the same tool gets the
  * same upstream name on every turn of a conversation; answers are mapped back.
  *

@@ -1,7 +1,8 @@
 /**
  * `GET /status`: per backend, the account in use (shortened), its plan,
  * when its access token expires, the latest usage figures the backend
- * reported (spec §8) and where the model catalog came from. No secret.
+ * reported (docs/backend-protocol.md#quota-headers) and where the model
+ * catalog came from. No secret.
  *
  * @module
  */

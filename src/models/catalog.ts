@@ -1,5 +1,6 @@
 /**
- * The backend's model catalog (spec §7): live, cached with a TTL, then the
+ * The backend's model catalog (docs/backend-protocol.md#model-catalog):
+ * live, cached with a TTL, then the
  * Codex CLI's `models_cache.json`, then the configured list.
  *
  * @module

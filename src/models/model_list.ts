@@ -1,6 +1,7 @@
 /**
  * `GET /v1/models` and `GET /v1/models/{id}` in OpenAI's list shape, built
- * from every backend's catalog (spec §7): visible models, their effort
+ * from every backend's catalog (docs/backend-protocol.md#model-catalog):
+ * visible models, their effort
  * variants (`gpt-5.4-high`) and the configured aliases.
  *
  * @module

@@ -1,6 +1,7 @@
 /**
  * A requested model name → backend, upstream slug and effort, checked
- * against that backend's catalog (spec §7). Unknown or retired slugs get a
+ * against that backend's catalog (docs/backend-protocol.md#model-catalog).
+ * Unknown or retired slugs get a
  * 404 `model_not_found` that names what is available.
  *
  * @module

@@ -1,10 +1,12 @@
 /**
  * Stage 4 of 5: sends the request to the backend and hands back its event
  * stream once the answer is known to be good. Recovers once from a rejected
- * token (re-read / refresh, spec §2), retries transient failures before the
+ * token (re-read / refresh, docs/backend-protocol.md#when-codexgate-refreshes),
+ * retries transient failures before the
  * first byte (retry_policy.ts), bounds the wait for headers with the
  * backend's `timeout`, records the plan's quota headers, retries once without
- * reasoning items the backend cannot decrypt (spec §4), and maps failures
+ * reasoning items the backend cannot decrypt
+ * (docs/backend-protocol.md#reasoning-replay), and maps failures
  * to client errors.
  *
  * @module

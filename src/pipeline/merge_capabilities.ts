@@ -1,6 +1,7 @@
 /**
  * Stage 2 of 5: built-in defaults ← backend defaults ← per-request override,
- * into one frozen capability set that later stages read (spec §9).
+ * into one frozen capability set that later stages read
+ * (docs/clients.md#capabilities).
  *
  * @module
  */

@@ -66,7 +66,8 @@ export async function streamBack(
     first = await reader.next();
   } catch (err) {
     reader.cancel();
-    // A connection cut before the first event is the backend's failure, not ours (spec §6).
+    // A connection cut before the first event is the backend's failure, not ours
+    // (docs/backend-protocol.md#failures-inside-the-stream).
     if (err instanceof ProxyError) throw err;
     throw new ProxyError(
       502,

@@ -1,6 +1,7 @@
 /**
  * Stage 3 of 5: codexgate's request model + the effective capabilities → the
- * exact body the Codex backend accepts (spec §4). Pure: no I/O.
+ * exact body the Codex backend accepts (docs/backend-protocol.md#request-body).
+ * Pure: no I/O.
  *
  * @module
  */
@@ -61,7 +62,8 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
 
   const selected = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
-  // Names the backend refuses go up as safe names; the answer maps them back (spec §4).
+  // Names the backend refuses go up as safe names; the answer maps them back
+  // (docs/backend-protocol.md#tool-names).
   const toolNames = buildToolNameMap(
     mentionedToolNames(selected, sanitized.input, request.tool_choice),
   );

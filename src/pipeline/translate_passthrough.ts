@@ -1,6 +1,7 @@
 /**
  * Stage 3 of 5 for a `/v1/responses` request with `codex_passthrough: true`:
- * the client's own body, changed only where the backend requires it (spec §4):
+ * the client's own body, changed only where the backend requires it
+ * (docs/backend-protocol.md#request-body):
  * allow-listed fields only, `store: false`, `stream: true`, `instructions`
  * filled per `prompt_mode` when the client sent none, `system` items placed,
  * tool names the backend refuses mapped to safe ones, and the input
@@ -39,7 +40,8 @@ export function translatePassthrough(
     if (systemText) input.unshift(developerText(systemText));
   } else {
     // The Codex CLI's shape: no instructions, and its first developer message is the
-    // base instructions; that message moves into `instructions` (spec §10).
+    // base instructions; that message moves into `instructions`
+    // (docs/backend-protocol.md#instructions).
     const placed = placeSystemPrompt(systemText, base, context.capabilities.prompt_mode);
     instructions = placed.instructions;
     input = dropInstructionsEcho(input, instructions);

@@ -1,6 +1,7 @@
 /**
  * Bytes → Server-Sent Events frames. No cap on a frame's size: an image or a
- * large tool argument can make one event megabytes long (spec §5).
+ * large tool argument can make one event megabytes long
+ * (docs/backend-protocol.md#reading-the-stream).
  *
  * @module
  */

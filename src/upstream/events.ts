@@ -1,6 +1,7 @@
 /**
- * The backend's stream events (spec §5). Kept lenient: only the fields
- * codexgate reads are typed; anything else rides along.
+ * The backend's stream events (docs/backend-protocol.md#events). Kept
+ * lenient: only the fields codexgate reads are typed; anything else rides
+ * along.
  *
  * @module
  */

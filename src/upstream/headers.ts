@@ -1,6 +1,7 @@
 /**
- * Headers sent upstream (spec §3). The client's own headers are never copied,
- * so its `Authorization` and hop-by-hop headers cannot leak through.
+ * Headers sent upstream (docs/backend-protocol.md#request-headers). The
+ * client's own headers are never copied, so its `Authorization` and
+ * hop-by-hop headers cannot leak through.
  *
  * @module
  */

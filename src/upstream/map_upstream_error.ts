@@ -1,5 +1,6 @@
 /**
- * Backend failures → the error the client should see (spec §6).
+ * Backend failures → the error the client should see
+ * (docs/backend-protocol.md#backend-answers-and-what-clients-get).
  *
  * @module
  */

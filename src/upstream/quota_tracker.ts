@@ -1,7 +1,8 @@
 /**
- * The plan's usage as the backend reports it on every answer (spec §8):
- * `x-codex-*` headers, kept per account so `/status` and the logs can show
- * them and each client answer can carry them.
+ * The plan's usage as the backend reports it on every answer
+ * (docs/backend-protocol.md#quota-headers): `x-codex-*` headers, kept per
+ * account so `/status` and the logs can show them and each client answer can
+ * carry them.
  *
  * @module
  */

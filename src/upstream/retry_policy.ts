@@ -1,6 +1,6 @@
 /**
  * When and how long to wait before retrying a failed upstream attempt
- * (spec §6): 429 without a usage limit, 500/502/503/504 and network errors
+ * (docs/backend-protocol.md#retries): 429 without a usage limit, 500/502/503/504 and network errors
  * before the first byte are retried a bounded number of times with jittered
  * exponential backoff, honouring `Retry-After`; a usage limit never is.
  *
@@ -28,7 +28,7 @@ export interface RetryPolicyOptions {
   now?: () => number;
 }
 
-/** Statuses worth another attempt (spec §6), besides network errors. */
+/** Statuses worth another attempt (docs/backend-protocol.md#retries), besides network errors. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** Decides retries for one request; holds no state besides its options. */

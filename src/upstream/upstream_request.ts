@@ -10,7 +10,10 @@ import type {
   ToolDefinition,
 } from "../core/request_model.ts";
 
-/** The allow-listed upstream body (spec §4). Nothing else is ever sent. */
+/**
+ * The allow-listed upstream body (docs/backend-protocol.md#the-allow-list).
+ * Nothing else is ever sent.
+ */
 export interface UpstreamBody {
   model: string;
   instructions: string;
@@ -51,7 +54,7 @@ export interface UpstreamRequest {
   conversationId: string;
   /** Fresh per request: `x-client-request-id`. */
   requestId: string;
-  /** Repairs made to the client's input (spec §4), for the debug log. */
+  /** Repairs made to the input, for the debug log (docs/backend-protocol.md#input-repairs). */
   notes?: string[];
   /** Upstream tool name → the client's name, for names that had to be made safe. */
   toolNames?: ReadonlyMap<string, string>;

@@ -1,8 +1,8 @@
 /**
  * The real Codex CLI (`@openai/codex`, pinned) against codexgate + the fake
  * backend, inside a loopback-only network namespace. Skips, saying why, when
- * the CLI cannot be installed or `unshare -n` is not allowed (README: "Real
- * client tests").
+ * the CLI cannot be installed or `unshare -n` is not allowed
+ * (docs/testing.md#real-client-tests).
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { CODEX_VERSION, findRealCodexCli } from "../support/real_codex_cli.ts";

@@ -1,6 +1,7 @@
 /**
  * A faithful fake of the Codex backend and the OAuth token endpoint, on
- * 127.0.0.1:0 (spec §3–§8). It refuses what the real backend refuses, streams
+ * 127.0.0.1:0 (docs/backend-protocol.md). It refuses what the real backend
+ * refuses, streams
  * the way it streams, and records every request for assertions.
  *
  * @module
@@ -9,7 +10,7 @@ import { readClaims } from "../../src/auth/jwt.ts";
 import { contextOverflowEvents, type FakeEvent, ScriptBuilder, toSse } from "./fake_script.ts";
 import { makeTokenSet, type TokenSet } from "./tokens.ts";
 
-/** Fields the backend accepts in a `/responses` body (spec §4). */
+/** Fields the backend accepts in a `/responses` body (docs/backend-protocol.md#the-allow-list). */
 export const ACCEPTED_FIELDS = new Set([
   "model",
   "instructions",
@@ -135,7 +136,7 @@ export const FAKE_MODELS: Record<string, unknown>[] = [
   },
 ];
 
-/** Quota headers the real backend sends with every answer (spec §8). */
+/** Quota headers the backend sends with every answer (docs/backend-protocol.md#quota-headers). */
 export const QUOTA_HEADERS: Record<string, string> = {
   "x-codex-primary-used-percent": "12",
   "x-codex-primary-window-minutes": "300",
@@ -164,7 +165,8 @@ function invalid(
 }
 
 /**
- * Checks a body the way the backend does (spec §4); returns the refusal, or
+ * Checks a body the way the backend does
+ * (docs/backend-protocol.md#request-body); returns the refusal, or
  * undefined when the body would be accepted.
  */
 export function validateBody(body: Record<string, unknown>): Response | undefined {
@@ -243,7 +245,8 @@ export function validateBody(body: Record<string, unknown>): Response | undefine
 }
 
 /**
- * Checks the settings the backend judges per model (spec §4, §7): a reasoning
+ * Checks the settings the backend judges per model
+ * (docs/backend-protocol.md#request-body and #model-catalog): a reasoning
  * effort the model's catalog entry does not list is refused, and so is a
  * `json_object` text format with anything beside its type.
  */

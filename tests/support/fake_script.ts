@@ -1,5 +1,6 @@
 /**
- * Builds event sequences the way the Codex backend streams them (spec §5):
+ * Builds event sequences the way the Codex backend streams them
+ * (docs/backend-protocol.md#events):
  * response.created → in_progress → per item: output_item.added, parts,
  * deltas, done events → output_item.done → a terminal event.
  *

@@ -1,5 +1,6 @@
 /**
- * How a backend response ended → Chat Completions `finish_reason` (spec §5).
+ * How a backend response ended → Chat Completions `finish_reason`
+ * (docs/backend-protocol.md#how-a-response-ends).
  *
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * Chat Completions request → codexgate's request model (spec §4).
+ * Chat Completions request → codexgate's request model
+ * (docs/clients.md#chat-completions, docs/backend-protocol.md#request-body).
  *
  * @module
  */

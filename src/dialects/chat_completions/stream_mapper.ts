@@ -1,6 +1,6 @@
 /**
- * Backend events → `chat.completion.chunk` frames (spec §5). Tool calls
- * stream incrementally: id and name first, then each argument fragment as it
+ * Backend events (docs/backend-protocol.md#events) → `chat.completion.chunk`
+ * frames. Tool calls stream incrementally: id and name first, then each argument fragment as it
  * arrives. All state lives in the mapper instance, one per request.
  *
  * The last chunk (the one with `finish_reason`) also carries

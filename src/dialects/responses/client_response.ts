@@ -1,7 +1,8 @@
 /**
  * The `response` object a Responses client receives, built from the
  * backend's: `output` filled in from the finished items (the backend's
- * terminal event carries `output: []`, spec §5), and, unless passthrough is
+ * terminal event carries `output: []`,
+ * docs/backend-protocol.md#completed-responses-carry-no-output), and, unless passthrough is
  * on, the model name echoed as the client asked and tool names mapped back.
  *
  * @module

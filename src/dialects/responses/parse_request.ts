@@ -2,7 +2,8 @@
  * Responses request (`POST /v1/responses`) → codexgate's request model.
  * Lenient on purpose: items and tools the backend knows pass through as the
  * client wrote them, so agents such as the Codex CLI and OpenCode are never
- * refused for something the backend would take (spec §4, §10).
+ * refused for something the backend would take
+ * (docs/backend-protocol.md#the-allow-list, docs/clients.md#client-quirks).
  *
  * @module
  */

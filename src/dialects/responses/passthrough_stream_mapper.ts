@@ -3,7 +3,8 @@
  * written byte for byte as received, except a terminal `response.completed` /
  * `response.incomplete` with an empty `output`, which gets the finished items
  * filled in (the `openai` SDK's `responses.stream()` replaces what it
- * accumulated with that object, spec §10), and an item whose tool name
+ * accumulated with that object,
+ * docs/backend-protocol.md#completed-responses-carry-no-output), and an item whose tool name
  * codexgate had to change for the backend, which gets the client's name back.
  *
  * @module

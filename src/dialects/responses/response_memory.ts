@@ -1,6 +1,7 @@
 /**
  * `previous_response_id` emulation on top of the {@link ResponseStore}: the
- * backend refuses the id (spec §4), so codexgate expands it into the stored
+ * backend refuses the id (docs/backend-protocol.md#stored-responses), so
+ * codexgate expands it into the stored
  * conversation and remembers each finished response.
  *
  * @module
