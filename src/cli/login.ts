@@ -16,7 +16,7 @@ import { ConfigError, ProxyError } from "../errors.ts";
 import { browserSignIn } from "../login/browser_sign_in.ts";
 import { deviceSignIn } from "../login/device_sign_in.ts";
 import type { LoginContext } from "../login/login_context.ts";
-import { LoginError } from "../login/login_error.ts";
+import { LoginError, spanText } from "../login/login_error.ts";
 import { signInTarget } from "../login/login_target.ts";
 import { openBrowser } from "../login/open_browser.ts";
 import { pasteSignIn } from "../login/paste_sign_in.ts";
@@ -168,9 +168,7 @@ export async function runLogin(args: readonly string[], options: LoginOptions): 
   const timer = flow === "device" ? undefined : setTimeout(() =>
     limit.abort(
       new LoginError(
-        `no sign-in came back within ${
-          Math.round(waitLimitMs / 60_000)
-        } minutes; nothing was written`,
+        `no sign-in came back within ${spanText(waitLimitMs)}; nothing was written`,
       ),
     ), waitLimitMs);
   const signal = options.signal ? AbortSignal.any([options.signal, limit.signal]) : limit.signal;

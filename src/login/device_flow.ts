@@ -8,7 +8,7 @@
  * @module
  */
 import { callIssuer, describeIssuerAnswer, type IssuerCallOptions } from "./issuer_request.ts";
-import { abortedLogin, LoginError } from "./login_error.ts";
+import { abortedLogin, LoginError, spanText } from "./login_error.ts";
 
 /** How long a device code is valid, and how long codexgate polls. */
 export const DEVICE_CODE_LIFETIME_MS = 15 * 60_000;
@@ -111,8 +111,8 @@ export async function pollDeviceAuthorization(
     if (left <= 0) {
       throw new LoginError(
         `the device code expired: it was not entered within ${
-          Math.round(lifetimeMs / 60_000)
-        } minutes; nothing was written`,
+          spanText(lifetimeMs)
+        }; nothing was written`,
       );
     }
     await sleep(Math.min(code.intervalMs, left), options.signal);

@@ -13,6 +13,7 @@ import {
 } from "./device_flow.ts";
 import { exchangeCode } from "./exchange_code.ts";
 import type { LoginContext } from "./login_context.ts";
+import { spanText } from "./login_error.ts";
 
 /** Options of {@link deviceSignIn}. */
 export interface DeviceSignInOptions {
@@ -35,7 +36,7 @@ export async function deviceSignIn(
   ctx.say("");
   ctx.say(`  ${code.verificationUrl}`);
   ctx.say("");
-  ctx.say(`and enter this one-time code (valid for ${Math.round(lifetimeMs / 60_000)} minutes):`);
+  ctx.say(`and enter this one-time code (valid for ${spanText(lifetimeMs)}):`);
   ctx.say("");
   ctx.say(`  ${code.userCode}`);
   ctx.say("");

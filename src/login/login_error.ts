@@ -17,6 +17,11 @@ export class LoginError extends Error {
   }
 }
 
+/** "15 minutes", or "20 s" below a minute (tests use short limits). */
+export function spanText(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${Math.round(ms / 1000)} s`;
+}
+
 /** The error for a login stopped by `signal` (Ctrl-C, or a test): its reason when it is one. */
 export function abortedLogin(signal: AbortSignal): LoginError {
   const reason = signal.reason;
