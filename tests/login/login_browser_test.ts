@@ -166,7 +166,7 @@ Deno.test("login: a failing token endpoint → one line with its answer, exit 1,
     ]
   ) {
     await using tmp = await tempHome();
-  const home = tmp.path;
+    const home = tmp.path;
     await existingSignIn(home);
     const before = await snapshotDir(home);
     const ports = twoFreePorts();
