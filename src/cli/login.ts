@@ -191,8 +191,8 @@ export async function runLogin(args: readonly string[], options: LoginOptions): 
       }),
   };
   io.out(
-    `Signing in backend "${backend.name}" with ChatGPT (issuer ${issuer}); the sign-in will be ` +
-      `written to ${target.path} (${target.from}).`,
+    `Signing in with ChatGPT for backend "${backend.name}" (issuer ${issuer}); the sign-in ` +
+      `goes to ${target.path} (from ${target.from}).`,
   );
   try {
     const saved = flow === "device"

@@ -122,7 +122,7 @@ Deno.test("login --auth-path and --client-id: written where asked, with the clie
   );
   assertEquals((await playBrowser(await login.authorizeUrl())).status, 200);
   assertEquals(await login.code, 0, login.err.join("\n"));
-  assertStringIncludes(login.out[0], `${join(target, "auth.json")} (--auth-path)`);
+  assertStringIncludes(login.out[0], `${join(target, "auth.json")} (from --auth-path)`);
   JSON.parse(await Deno.readTextFile(join(target, "auth.json")));
   rememberSecrets(...issuer.issued);
 });
