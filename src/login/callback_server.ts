@@ -88,7 +88,9 @@ export async function startCallbackServer(
         return await callback(url.searchParams);
       case "/success":
         if (signedIn) finish({ ok: true });
-        return html(200, "Signed in", signedIn ? SUCCESS_TEXT : NOT_YET_TEXT);
+        return signedIn
+          ? html(200, "Signed in", SUCCESS_TEXT)
+          : html(404, "Not signed in", NOT_YET_TEXT);
       case "/cancel":
         finish({
           ok: false,
