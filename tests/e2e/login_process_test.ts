@@ -36,13 +36,13 @@ const BINARY_PERMISSIONS = denoJson.tasks.start.split(/\s+/).filter((w) =>
  * as it comes. `path` is the child's whole PATH (the browser opener is
  * looked up there).
  */
-async function spawnLogin(home: string, args: string[], path = "") {
+async function spawnLogin(home: string, args: string[], path = "", stdin = false) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--config", DENO_JSON, ...BINARY_PERMISSIONS, MAIN, "login", ...args],
     env: await childEnv(home, path),
     clearEnv: true,
     cwd: home,
-    stdin: "null",
+    stdin: stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -192,6 +192,37 @@ Deno.test({
     assertEquals(await snapshotDir(home), before);
     assertEquals(issuer.tokenCalls.length, 0);
   },
+});
+
+Deno.test("e2e login: --no-browser reads the pasted address from stdin", async () => {
+  await using tmp = await tempHome();
+  const ports = twoFreePorts();
+  await using issuer = await startFakeIssuer({ redirectPorts: ports });
+  const login = await spawnLogin(
+    tmp.path,
+    [
+      "--no-browser",
+      "--issuer",
+      issuer.url,
+      "--callback-port",
+      String(ports[0]),
+    ],
+    "",
+    true,
+  );
+  // The browser "on another machine" lands on an address nothing answers: paste it.
+  const res = await fetch(await login.authorizeUrl(), { redirect: "manual" });
+  await res.body?.cancel();
+  const landing = res.headers.get("location")!;
+  const writer = login.child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(`\n${landing}\r\n`));
+  await writer.close();
+  const { code } = await login.status;
+  assertEquals(code, 0, login.stderr());
+  assertEquals(issuer.refusals, []);
+  rememberSecrets(...issuer.issued);
+  const written = JSON.parse(await Deno.readTextFile(join(tmp.path, "auth.json")));
+  assertEquals(written.tokens.access_token, issuer.issued[0].access_token);
 });
 
 Deno.test("e2e login: --help of login and logout; usage mistakes exit 2", async () => {
