@@ -12,6 +12,9 @@ import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { consoleIo } from "./src/cli/cli_io.ts";
 import { runDoctor } from "./src/cli/doctor.ts";
 import { runInit } from "./src/cli/init.ts";
+import { runLogin } from "./src/cli/login.ts";
+import { runLogout } from "./src/cli/logout.ts";
+import { CANCELLED_EXIT_CODE, LoginError } from "./src/login/login_error.ts";
 import { readProcessEnv } from "./src/cli/process_env.ts";
 import { loadConfig } from "./src/config/load_config.ts";
 import { ConfigError } from "./src/errors.ts";
@@ -103,6 +106,10 @@ async function runSubcommand(
       return await runInit(args, { io: consoleIo });
     case "doctor":
       return await runDoctor(args, { io: consoleIo, env });
+    case "login":
+      return await withCtrlC((signal) => runLogin(args, { io: consoleIo, env, signal }));
+    case "logout":
+      return await runLogout(args, { io: consoleIo, env });
     case "auth":
       if (args[0] === "status") return await runAuthStatus(args.slice(1), env, consoleIo);
       console.error("codexgate auth: expected `codexgate auth status` (see codexgate --help)");
@@ -110,6 +117,21 @@ async function runSubcommand(
   }
   console.error(`codexgate: ${name}: unknown subcommand (see codexgate --help)`);
   return 2;
+}
+
+/** Runs `fn` with a signal that Ctrl-C aborts, instead of killing the process mid-way. */
+async function withCtrlC(fn: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () =>
+    controller.abort(
+      new LoginError("cancelled (Ctrl-C); nothing was written", CANCELLED_EXIT_CODE),
+    );
+  Deno.addSignalListener("SIGINT", onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

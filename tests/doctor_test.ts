@@ -142,7 +142,7 @@ Deno.test("doctor: a server that never answers is cut off by --timeout", async (
   assertEquals(out.split("cannot reach it: no answer within 0.3 s").length - 1, 2, out);
 });
 
-Deno.test("doctor: no auth.json → FAIL naming every path tried and `codex login`", async () => {
+Deno.test("doctor: no auth.json → FAIL naming every path tried and suggesting `codexgate login`", async () => {
   await using fake = await startFakeCodex();
   await using home = await codexHome();
   const io = captureIo();
@@ -161,7 +161,10 @@ Deno.test("doctor: no auth.json → FAIL naming every path tried and `codex logi
       join(String(home), "auth.json")
     } (CODEX_HOME), ${join(String(home), ".codex", "auth.json")} (home directory)).`,
   );
-  assertStringIncludes(out, 'fix: run `codex login` and choose "Sign in with ChatGPT"');
+  assertStringIncludes(
+    out,
+    "fix: run `codexgate login` to sign in with ChatGPT (the Codex CLI's `codex login` works too)",
+  );
   // Reachability is still checked, without a sign-in.
   assertStringIncludes(
     out,
@@ -212,7 +215,7 @@ Deno.test("doctor: an expired access token is a warning (refreshed on use), exit
   assertEquals(fake.tokenCalls[0].body, {}, "doctor must not refresh");
 });
 
-Deno.test("doctor: a sign-in the backend refuses → FAIL with `codex login`", async () => {
+Deno.test("doctor: a sign-in the backend refuses → FAIL with `codexgate login`", async () => {
   await using fake = await startFakeCodex();
   const tokens = makeTokenSet();
   fake.accept(tokens);
@@ -230,7 +233,7 @@ Deno.test("doctor: a sign-in the backend refuses → FAIL with `codex login`", a
     out,
     `[FAIL] backend ${fake.baseUrl}: reachable, but it refused the sign-in (HTTP 401: Your authentication token has expired. Please try signing in again.)`,
   );
-  assertStringIncludes(out, "fix: run `codex login` to sign in again");
+  assertStringIncludes(out, "fix: run `codexgate login` (or `codex login`) to sign in again");
 });
 
 Deno.test("doctor: an invalid config is a FAIL naming the key; the rest is still checked", async () => {

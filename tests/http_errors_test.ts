@@ -89,7 +89,7 @@ Deno.test("http: GET /health answers with version and uptime", async () => {
   assertEquals(body.backends.openai_codex.default_capabilities.prompt_mode, "codex_default");
 });
 
-Deno.test("http: no auth.json → 401 naming every path tried and `codex login`", async () => {
+Deno.test("http: no auth.json → 401 naming every path tried and `codexgate login`", async () => {
   await using proxy = await startProxy({ noAuthFile: true });
   const { status, json } = await post(
     `${proxy.url}/v1/chat/completions`,
@@ -97,7 +97,7 @@ Deno.test("http: no auth.json → 401 naming every path tried and `codex login`"
   );
   assertEquals(status, 401);
   assertStringIncludes(json.error.message, `${proxy.codexHome}/auth.json (CODEX_HOME)`);
-  assertStringIncludes(json.error.message, "Run `codex login` to sign in.");
+  assertStringIncludes(json.error.message, "Run `codexgate login` (or `codex login`) to sign in.");
 });
 
 Deno.test("http: API paths also answer without the /v1 prefix and with a trailing slash", async () => {

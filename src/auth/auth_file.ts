@@ -28,10 +28,13 @@ export const authFileSchema = z.looseObject({
 /** Parsed auth.json. */
 export type AuthFile = z.infer<typeof authFileSchema>;
 
-/** A 401 that tells the person to run `codex login`; never carries a secret. */
+/**
+ * A 401 that tells the person to run `codexgate login` (or the Codex CLI's
+ * `codex login`); never carries a secret.
+ */
 export function signInError(message: string, options: { again?: boolean } = {}): ProxyError {
   const hint = options.again === false ? "to sign in" : "to sign in again";
-  return new ProxyError(401, `${message} Run \`codex login\` ${hint}.`, {
+  return new ProxyError(401, `${message} Run \`codexgate login\` (or \`codex login\`) ${hint}.`, {
     code: "invalid_api_key",
     type: "authentication_error",
   });
@@ -60,7 +63,7 @@ export function parseAuthFile(text: string, path: string): AuthFile & { tokens: 
       401,
       `${path} holds an OpenAI API key (auth_mode "apikey"), not a ChatGPT sign-in. ` +
         "The Codex backend needs ChatGPT tokens and codexgate never sends an API key to it: " +
-        'run `codex login` and choose "Sign in with ChatGPT".',
+        'run `codexgate login` (or `codex login` and choose "Sign in with ChatGPT").',
       { code: "invalid_api_key", type: "authentication_error" },
     );
   }

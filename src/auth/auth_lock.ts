@@ -21,6 +21,8 @@ export interface FileLockOptions {
   timeoutMs: number;
   /** Called once when the lock is not free at once (for a debug log). */
   onWait?: () => void;
+  /** What did not happen, for the timeout message (default: the refresh). */
+  gaveUp?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function withFileLock<T>(
   try {
     if (!(await file.tryLock(true))) {
       options.onWait?.();
-      await lockWithin(file, lockPath, options.timeoutMs);
+      await lockWithin(file, lockPath, options);
     }
   } catch (err) {
     if (!(err instanceof LockTimeout)) file.close();
@@ -62,7 +64,13 @@ class LockTimeout extends Error {
   }
 }
 
-async function lockWithin(file: Deno.FsFile, lockPath: string, timeoutMs: number): Promise<void> {
+async function lockWithin(
+  file: Deno.FsFile,
+  lockPath: string,
+  options: FileLockOptions,
+): Promise<void> {
+  const { timeoutMs } = options;
+  const gaveUp = options.gaveUp ?? "codexgate did not refresh the ChatGPT sign-in";
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
   const locked = file.lock(true).then(
@@ -87,7 +95,7 @@ async function lockWithin(file: Deno.FsFile, lockPath: string, timeoutMs: number
             503,
             `${lockPath} stayed locked by another program for ${
               Math.round(timeoutMs / 1000)
-            } s; codexgate did not refresh the ChatGPT sign-in. Try again, or stop the program that holds it.`,
+            } s; ${gaveUp}. Try again, or stop the program that holds it.`,
             { code: "auth_lock_timeout", type: "server_error" },
           ),
         ),

@@ -17,6 +17,8 @@ export interface CredentialSourceInputs
   extends Omit<FileCredentialSourceOptions, "candidates" | "readCodexConfig" | "platform"> {
   env: Readonly<Record<string, string | undefined>>;
   platform: string;
+  /** A subcommand's `--auth-path`: the only file looked at. */
+  authPathFlag?: string;
 }
 
 /**
@@ -31,8 +33,13 @@ export function credentialSourceFor(
   backend: ResolvedBackend,
   inputs: CredentialSourceInputs,
 ): { source: FileCredentialSource; candidates: AuthPathCandidate[] } {
-  const { env, platform, ...rest } = inputs;
-  const candidates = authPathCandidates({ configPath: backend.auth_path, env, platform });
+  const { env, platform, authPathFlag, ...rest } = inputs;
+  const candidates = authPathCandidates({
+    flagPath: authPathFlag,
+    configPath: backend.auth_path,
+    env,
+    platform,
+  });
   const codexHome = codexHomeDir(env, platform);
   const source = new FileCredentialSource({
     ...rest,

@@ -1,7 +1,7 @@
 /**
  * The startup log lines about each backend's sign-in: where it was found and
  * until when it is valid, or a warning listing every path tried and saying to
- * run `codex login` (the proxy still starts; requests get a 401 until then).
+ * run `codexgate login` (the proxy still starts; requests get a 401 until then).
  *
  * @module
  */

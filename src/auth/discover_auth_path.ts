@@ -8,7 +8,9 @@ import { posix, win32 } from "node:path";
 
 /** Inputs of {@link authPathCandidates}. */
 export interface AuthPathInputs {
-  /** `backends.<name>.auth_path`, beats everything. */
+  /** A subcommand's `--auth-path`: when set, the only place looked at. */
+  flagPath?: string;
+  /** `backends.<name>.auth_path`, beats the environment. */
   configPath?: string;
   env: Readonly<Record<string, string | undefined>>;
   platform: string;
@@ -17,11 +19,12 @@ export interface AuthPathInputs {
 /** A candidate path and why it is tried. */
 export interface AuthPathCandidate {
   path: string;
-  from: "config auth_path" | "OPENAI_CODEX_PATH" | "CODEX_HOME" | "home directory";
+  from: "--auth-path" | "config auth_path" | "OPENAI_CODEX_PATH" | "CODEX_HOME" | "home directory";
 }
 
 /**
- * The auth.json paths to try, first hit wins: config `auth_path` >
+ * The auth.json paths to try, first hit wins: `--auth-path` alone when
+ * given, else config `auth_path` >
  * `OPENAI_CODEX_PATH` (a directory or the file itself) > `CODEX_HOME` >
  * `~/.codex/auth.json` (home from `HOME`, or `USERPROFILE` on Windows).
  */
@@ -46,6 +49,10 @@ export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] 
   // `~/…` as in config.example.yaml; the shell expands it in env values, nobody does in YAML.
   const expandTilde = (p: string) =>
     home && (p === "~" || /^~[\\/]/.test(p)) ? path.join(home, p.slice(1)) : p;
+  if (inputs.flagPath) {
+    fileOrDir(inputs.flagPath, "--auth-path");
+    return out;
+  }
   if (inputs.configPath) fileOrDir(inputs.configPath, "config auth_path");
   const codexPath = env("OPENAI_CODEX_PATH");
   if (codexPath) fileOrDir(codexPath, "OPENAI_CODEX_PATH");

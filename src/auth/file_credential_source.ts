@@ -1,6 +1,6 @@
 /**
  * Credentials read from auth.json, lazily on each use so that a later
- * `codex login` is picked up without a restart, and refreshed safely next to
+ * `codexgate login` or `codex login` is picked up without a restart, and refreshed safely next to
  * other programs that use the same file
  * (docs/backend-protocol.md#refresh-and-locking):
  *
@@ -201,7 +201,7 @@ export class FileCredentialSource implements CredentialSource {
         // Remembered so that later requests get the 401 without another call or log line.
         const { refusal, snapshot } = err;
         this.#deadRefreshTokens.set(snapshot.file.tokens.refresh_token, refusal.code);
-        logger?.warn("the ChatGPT sign-in can no longer be refreshed; run `codex login`", {
+        logger?.warn("the ChatGPT sign-in can no longer be refreshed; run `codexgate login`", {
           path: snapshot.path,
           code: refusal.code,
           status: refusal.status,

@@ -45,6 +45,8 @@ export type AuthInspection = AuthFound | AuthMissing;
 export interface InspectAuthOptions {
   env: Readonly<Record<string, string | undefined>>;
   platform: string;
+  /** `--auth-path` of `auth status`: the only file looked at. */
+  authPathFlag?: string;
 }
 
 /**

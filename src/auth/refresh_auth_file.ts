@@ -13,12 +13,10 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
-import { withFileLock } from "./auth_lock.ts";
+import { replaceAuthFile, withAuthLock } from "./auth_write_locks.ts";
 import { type AuthSnapshot, shortAccount } from "./auth_snapshot.ts";
 import { applyRefreshedTokens } from "./apply_refreshed_tokens.ts";
 import { refreshTokens, TokenRefreshError } from "./refresh_tokens.ts";
-import { writeAuthFileAtomic } from "./write_auth_file.ts";
 import type { Logger } from "../log.ts";
 
 /** What {@link refreshAuthFile} needs. */
@@ -59,7 +57,7 @@ export async function refreshAuthFile(
   const { path } = stale;
   const { logger } = options;
   let lostRace: TokenRefreshError | undefined;
-  const underLock = await withFileLock(join(dirname(path), "auth.lock"), async () => {
+  const underLock = await withAuthLock(path, async () => {
     const current = await options.read(path);
     if (current.file.tokens.access_token !== stale.file.tokens.access_token) {
       logger?.info("another program refreshed auth.json; using its tokens", { path });
@@ -81,11 +79,10 @@ export async function refreshAuthFile(
     }
     const next = applyRefreshedTokens(current.raw, refreshed, options.now());
     const text = JSON.stringify(next, null, 2) + "\n";
-    await withFileLock(
-      join(dirname(path), "auth.json.lock"),
-      () => writeAuthFileAtomic(path, text, { platform: options.platform }),
-      { timeoutMs: options.lockTimeoutMs },
-    );
+    await replaceAuthFile(path, text, {
+      platform: options.platform,
+      timeoutMs: options.lockTimeoutMs,
+    });
     const written = await options.read(path);
     logger?.info("refreshed the ChatGPT sign-in", {
       path,

@@ -38,13 +38,17 @@ export async function runAuthStatus(
   const values = parseSubcommandArgs("auth status", args, {
     config: { type: "string", short: "c" },
     backend: { type: "string" },
+    "auth-path": { type: "string" },
     help: { type: "boolean", short: "h" },
   }, io);
   if (values === undefined) return 2;
   if (values.help) {
-    io.out("Usage: codexgate auth status [--config <file>] [--backend <name>]");
-    io.out("Shows where auth.json is, the account (shortened), plan, token expiry and last");
-    io.out("refresh for each backend; never a secret. Exits 1 when a sign-in is unusable.");
+    io.out(
+      "Usage: codexgate auth status [--config <file>] [--backend <name>] [--auth-path <file>]",
+    );
+    io.out("Shows which auth.json is used, the email, account (shortened), plan, token expiry");
+    io.out("and last refresh for each backend; never a secret. Exits 1 when a sign-in is");
+    io.out("unusable. --auth-path looks at that file (or directory) only.");
     return 0;
   }
   let config;
@@ -73,7 +77,7 @@ export async function runAuthStatus(
   let usable = true;
   for (const [i, backend] of backends.entries()) {
     if (i > 0) io.out("");
-    const info = await inspectAuth(backend, { env, platform });
+    const info = await inspectAuth(backend, { env, platform, authPathFlag: values["auth-path"] });
     for (const line of formatInspection(info, now())) io.out(line);
     usable &&= info.ok;
   }

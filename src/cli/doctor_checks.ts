@@ -93,9 +93,9 @@ export async function checkAuthFile(
       finding: {
         status: "fail",
         subject: "auth.json",
-        detail: (err as Error).message.replace(/ Run `codex login`.*$/, ""),
-        fix: 'run `codex login` and choose "Sign in with ChatGPT" (or set OPENAI_CODEX_PATH / ' +
-          "backends.<name>.auth_path to where auth.json is)",
+        detail: (err as Error).message.replace(/ Run `codexgate login`.*$/, ""),
+        fix: "run `codexgate login` to sign in with ChatGPT (the Codex CLI's `codex login` " +
+          "works too), or set OPENAI_CODEX_PATH / backends.<name>.auth_path to where auth.json is",
       },
     };
   }
@@ -112,7 +112,7 @@ export function checkTokenExpiry(
       status: "warn",
       subject,
       detail: "carries no expiry (not a JWT?)",
-      fix: "run `codex login` if requests fail",
+      fix: "run `codexgate login` if requests fail",
     };
   }
   const left = credentials.expiresAt - options.now;
@@ -123,7 +123,7 @@ export function checkTokenExpiry(
       subject,
       detail: `expired ${formatDuration(-left)} ago (${at})`,
       fix: "nothing if the refresh token is still good: codexgate refreshes on the next request; " +
-        "if requests then fail with 401, run `codex login`",
+        "if requests then fail with 401, run `codexgate login`",
     };
   }
   if (left <= options.refreshMarginSeconds * 1000) {
@@ -195,7 +195,7 @@ export async function checkBackend(
       status: "warn",
       subject,
       detail: `reachable; refused the expired access token (HTTP ${status}), as expected`,
-      fix: "codexgate refreshes it on the next request; if that fails, run `codex login`",
+      fix: "codexgate refreshes it on the next request; if that fails, run `codexgate login`",
     };
   }
   if (status === 401) {
@@ -203,7 +203,7 @@ export async function checkBackend(
       status: "fail",
       subject,
       detail: `reachable, but it refused the sign-in (HTTP 401: ${errorMessage(text)})`,
-      fix: "run `codex login` to sign in again",
+      fix: "run `codexgate login` (or `codex login`) to sign in again",
     };
   }
   if (status >= 500) {
@@ -220,7 +220,7 @@ export async function checkBackend(
     detail: `reachable, but answered HTTP ${status} (${errorMessage(text)})`,
     fix: status === 400
       ? "the backend may refuse this client_version: raise backends.<name>.client_version"
-      : "check base_url and the account; run `codex login` if the account changed",
+      : "check base_url and the account; run `codexgate login` if the account changed",
   };
 }
 

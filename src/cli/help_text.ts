@@ -8,13 +8,20 @@
 export function helpText(version: string): string {
   return `codexgate ${version}
 Use your ChatGPT plan from any OpenAI- or Anthropic-compatible client, through the
-OpenAI Codex backend, with the tokens \`codex login\` leaves in ~/.codex/auth.json.
+OpenAI Codex backend. Sign in with \`codexgate login\` (or the Codex CLI's \`codex login\`);
+the tokens live in ~/.codex/auth.json.
 
 Usage:
   codexgate [flags]              start the proxy
   codexgate init                 write a commented config.yaml here
                                  (--path <file or dir>, --force to replace one)
-  codexgate auth status          show where the sign-in is and when it expires
+  codexgate login                sign in with ChatGPT in the browser (127.0.0.1:1455, else 1457)
+                                 (--device-auth: one-time code; --no-browser: paste the
+                                 address back; --no-open; --auth-path <file>; --issuer <url>;
+                                 --client-id <id>; --callback-port <n>, repeatable)
+  codexgate logout               remove the auth.json codexgate uses (asks; --yes for scripts)
+  codexgate auth status          show where the sign-in is, whose, and when it expires
+                                 (--auth-path <file> to look at one file)
   codexgate doctor               check sign-in, backend, token endpoint, config
                                  (--config <file>, --timeout <s> per check, default 5)
 
@@ -32,7 +39,9 @@ Environment:
   OPENAI_CODEX_PATH              directory holding auth.json (or the file itself)
   CODEX_HOME                     the Codex CLI's home (auth.json, models_cache.json)
   OPENAI_API_BASE_URL            Codex backend base URL
-  CODEX_REFRESH_TOKEN_URL_OVERRIDE   OAuth token endpoint
+  CODEX_REFRESH_TOKEN_URL_OVERRIDE   OAuth token endpoint (refresh)
+  CODEXGATE_LOGIN_ISSUER         OAuth issuer of \`codexgate login\` (default
+                                 https://auth.openai.com)
 Precedence: flag > environment > config file > default.
 
 Endpoints:

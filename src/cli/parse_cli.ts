@@ -21,7 +21,7 @@ export type CliCommand =
   | { kind: "subcommand"; name: string; args: string[] };
 
 /** Subcommands dispatched before serve flags are parsed. */
-export const SUBCOMMANDS: readonly string[] = ["init", "auth", "doctor"];
+export const SUBCOMMANDS: readonly string[] = ["init", "auth", "doctor", "login", "logout"];
 
 /** A command-line mistake: exit 2 with a one-line message. */
 export class UsageError extends Error {

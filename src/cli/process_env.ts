@@ -15,6 +15,7 @@ export const ENV_NAMES: readonly string[] = [
   "OPENAI_CODEX_PATH",
   "OPENAI_API_BASE_URL",
   "CODEX_REFRESH_TOKEN_URL_OVERRIDE",
+  "CODEXGATE_LOGIN_ISSUER",
 ];
 
 /**

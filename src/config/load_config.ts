@@ -12,11 +12,17 @@ import {
   type Config,
   configSchema,
   DEFAULT_BASE_URL,
+  DEFAULT_ISSUER,
   DEFAULT_TOKEN_URL,
 } from "./schema.ts";
 
 /** A backend whose URLs are settled. */
-export type ResolvedBackend = BackendConfig & { name: string; base_url: string; token_url: string };
+export type ResolvedBackend = Omit<BackendConfig, "login"> & {
+  name: string;
+  base_url: string;
+  token_url: string;
+  login: BackendConfig["login"] & { issuer: string };
+};
 
 /** The config after every source was applied; what the app runs on. */
 export interface ResolvedConfig extends Omit<Config, "backends" | "default_backend"> {
@@ -117,11 +123,13 @@ export function resolveConfig(
   }
   const baseUrlEnv = nonEmpty(env.OPENAI_API_BASE_URL);
   const tokenUrlEnv = nonEmpty(env.CODEX_REFRESH_TOKEN_URL_OVERRIDE);
+  const issuerEnv = nonEmpty(env.CODEXGATE_LOGIN_ISSUER);
   for (
-    const [key, value] of [["OPENAI_API_BASE_URL", baseUrlEnv], [
-      "CODEX_REFRESH_TOKEN_URL_OVERRIDE",
-      tokenUrlEnv,
-    ]] as const
+    const [key, value] of [
+      ["OPENAI_API_BASE_URL", baseUrlEnv],
+      ["CODEX_REFRESH_TOKEN_URL_OVERRIDE", tokenUrlEnv],
+      ["CODEXGATE_LOGIN_ISSUER", issuerEnv],
+    ] as const
   ) {
     if (value !== undefined && !URL.canParse(value)) {
       throw new ConfigError(`${key}: expected a URL, got ${JSON.stringify(value)}`);
@@ -134,6 +142,10 @@ export function resolveConfig(
       name,
       base_url: trimSlash(baseUrlEnv ?? backend.base_url ?? DEFAULT_BASE_URL),
       token_url: tokenUrlEnv ?? backend.token_url ?? DEFAULT_TOKEN_URL,
+      login: {
+        ...backend.login,
+        issuer: trimSlash(issuerEnv ?? backend.login.issuer ?? DEFAULT_ISSUER),
+      },
     };
   }
   return {

@@ -14,6 +14,10 @@ export const DEFAULT_BASE_URL = "https://chatgpt.com/backend-api/codex";
 export const DEFAULT_TOKEN_URL = "https://auth.openai.com/oauth/token";
 /** The Codex CLI's public OAuth client id (docs/backend-protocol.md#endpoints). */
 export const DEFAULT_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
+/** Default OAuth issuer of `codexgate login` (docs/sign-in.md). */
+export const DEFAULT_ISSUER = "https://auth.openai.com";
+/** The callback ports the issuer accepts for the Codex CLI's client id: 1455, then 1457. */
+export const DEFAULT_CALLBACK_PORTS: readonly number[] = [1455, 1457];
 /** The Codex CLI version codexgate presents itself as; the backend refuses very old ones. */
 export const DEFAULT_CLIENT_VERSION = "0.169.0";
 
@@ -49,6 +53,17 @@ const codexExtraSchema = z.strictObject({
   reasoning_field: z.enum(["reasoning_content", "reasoning"]).default("reasoning_content"),
 });
 
+/** How `codexgate login` signs this backend in (docs/sign-in.md). */
+const loginSchema = z.strictObject({
+  /** OAuth issuer; env CODEXGATE_LOGIN_ISSUER and --issuer beat it. */
+  issuer: z.string().url().optional(),
+  /** Local callback ports, tried in order; only 1455 and 1457 are registered upstream. */
+  callback_ports: z.array(z.number().int().min(1).max(65535)).min(1)
+    .default([...DEFAULT_CALLBACK_PORTS]),
+  /** Open the default browser on the sign-in page (--no-open turns it off). */
+  open_browser: z.boolean().default(true),
+});
+
 const backendSchema = z.strictObject({
   type: z.literal("openai-codex"),
   /** Seconds: bounds time to first byte and idle time between events. */
@@ -64,6 +79,7 @@ const backendSchema = z.strictObject({
   max_retries: z.number().int().nonnegative().default(2),
   catalog_ttl_seconds: z.number().nonnegative().default(3600),
   models: z.array(z.string()).default(["gpt-5.5", "gpt-5.4", "gpt-5.4-mini"]),
+  login: loginSchema.default(loginSchema.parse({})),
   extra: z.strictObject({ codex: codexExtraSchema.default(codexExtraSchema.parse({})) })
     .default({ codex: codexExtraSchema.parse({}) }),
 });

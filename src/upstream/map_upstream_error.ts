@@ -50,7 +50,7 @@ export function mapUpstreamHttpError(
   if (status === 401 || status === 403) {
     return new ProxyError(
       401,
-      `The Codex backend refused the ChatGPT credentials (${status}: ${message}). Run \`codex login\` to sign in again.`,
+      `The Codex backend refused the ChatGPT credentials (${status}: ${message}). Run \`codexgate login\` (or \`codex login\`) to sign in again.`,
       { code: "invalid_api_key", type: "authentication_error" },
     );
   }
