@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "./support/assert.ts";
 import { loadConfig, parseConfigText, resolveConfig } from "../src/config/load_config.ts";
 import { ConfigError } from "../src/errors.ts";
-import { ENTHUSIAST_MODE } from "../src/config/capabilities.ts";
+import { ENTHUSIAST_MODE } from "../src/capabilities/schema.ts";
 import exampleYaml from "../config.example.yaml" with { type: "text" };
 
 Deno.test("config: no file gives the embedded defaults (Profile A)", () => {

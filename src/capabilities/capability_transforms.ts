@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
-import type { ReactorRule } from "../config/schema.ts";
+import type { Capabilities } from "./schema.ts";
+import type { ReactorRule } from "./reactor_rules.ts";
 import type { Logger } from "../log.ts";
 import { composeTransforms, type EventTransform } from "./event_transform.ts";
 import { compileReactorRules } from "./reactor_rules.ts";

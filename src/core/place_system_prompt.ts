@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
 
 /** Where the client's system prompt goes under each `prompt_mode` (spec §9). */
 export function placeSystemPrompt(

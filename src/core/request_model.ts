@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { PartialCapabilities } from "../config/capabilities.ts";
+import type { PartialCapabilities } from "../capabilities/schema.ts";
 
 /** A content part of a message item. */
 export type ContentPart =

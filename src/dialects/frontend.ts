@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
 import type { CanonicalRequest, Dialect } from "../core/request_model.ts";
 import type { AccumulatedResponse } from "../core/response_accumulator.ts";
 import type { ProxyError } from "../errors.ts";

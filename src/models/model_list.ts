@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
 import { mergeCapabilities } from "../pipeline/merge_capabilities.ts";
 import type { Catalog, CatalogModel, CatalogSource } from "./catalog.ts";

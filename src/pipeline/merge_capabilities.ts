@@ -10,7 +10,7 @@ import {
   ENTHUSIAST_MODE,
   type PartialCapabilities,
   partialCapabilitiesSchema,
-} from "../config/capabilities.ts";
+} from "../capabilities/schema.ts";
 import { badRequest } from "../errors.ts";
 import { takeOverrideLayers } from "../http/take_override_layers.ts";
 

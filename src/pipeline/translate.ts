@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
 import { deriveConversationId } from "../core/conversation_id.ts";
 import { placeSystemPrompt } from "../core/place_system_prompt.ts";
-import type { EnvironmentContext } from "../config/schema.ts";
+import type { EnvironmentContext } from "../capabilities/environment_override.ts";
 import type {
   CanonicalRequest,
   InputItem,

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
-import type { EnvironmentContext } from "../config/schema.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
+import type { EnvironmentContext } from "../capabilities/environment_override.ts";
 import type { InputItem, ToolDefinition } from "../core/request_model.ts";
 
 /** What `translate` needs besides the request. */

@@ -11,7 +11,7 @@ import { ToolCallReactor } from "../../src/capabilities/tool_call_reactor.ts";
 import { ToolTextFormatter } from "../../src/capabilities/tool_text_format.ts";
 import type { EventTransform } from "../../src/capabilities/event_transform.ts";
 import type { UpstreamEvent } from "../../src/upstream/events.ts";
-import type { ReactorRule } from "../../src/config/schema.ts";
+import type { ReactorRule } from "../../src/capabilities/reactor_rules.ts";
 import { parseConfigText } from "../../src/config/load_config.ts";
 import exampleYaml from "../../config.example.yaml" with { type: "text" };
 
