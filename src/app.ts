@@ -35,7 +35,9 @@ import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { validateEffort } from "./models/validate_effort.ts";
 import { forward } from "./pipeline/forward.ts";
-import { mergeCapabilities, takeCapabilityOverride } from "./pipeline/merge_capabilities.ts";
+import { takeCapabilityOverride } from "./capabilities/capability_override.ts";
+import { mergeCapabilityLayers } from "./capabilities/merge_capability_layers.ts";
+import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
@@ -263,7 +265,7 @@ async function handleCompletion(
       request.signal,
     );
     // 2. mergeCapabilities
-    const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities, override);
+    const capabilities = mergeCapabilities(backend, override);
     // 3. translate
     const catalog = services.catalogs.get(backend.name)!;
     validateEffort(parsed.reasoning?.effort ?? route.effort, {
@@ -355,7 +357,7 @@ function health(services: Services): Record<string, unknown> {
     backends: Object.fromEntries(
       Object.values(services.config.backends).map((b) => [b.name, {
         type: b.type,
-        default_capabilities: mergeCapabilities(b.extra.codex.default_capabilities),
+        default_capabilities: mergeCapabilityLayers(b.extra.codex.default_capabilities),
       }]),
     ),
   };

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { badRequest } from "../errors.ts";
-import { takeOverrideLayers } from "../http/take_override_layers.ts";
+import { takeOverrideLayers } from "./take_override_layers.ts";
 
 /** Zod schema of the `<environment_context>` values (config `environment_context`). */
 export const environmentContextSchema = z.strictObject({

@@ -7,7 +7,7 @@
  */
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
-import { mergeCapabilities } from "../pipeline/merge_capabilities.ts";
+import { mergeCapabilityLayers } from "../capabilities/merge_capability_layers.ts";
 import type { Catalog, CatalogModel, CatalogSource } from "./catalog.ts";
 import type { CatalogService } from "./catalog_service.ts";
 import { clientModelId, resolveModel, visibleModels } from "./resolve_model.ts";
@@ -119,7 +119,7 @@ function modelEntry(
   model: CatalogModel,
   extra: { reasoning_effort?: string } = {},
 ): ModelEntry {
-  const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities);
+  const capabilities = mergeCapabilityLayers(backend.extra.codex.default_capabilities);
   const entry: ModelEntry = {
     id,
     object: "model",
