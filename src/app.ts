@@ -13,7 +13,7 @@ import { takeEnvironmentOverride } from "./capabilities/environment_override.ts"
 import { codexHomeDir } from "./auth/discover_auth_path.ts";
 import { credentialSourceFor } from "./auth/credential_source_for.ts";
 import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
-import { ResponseStore } from "./core/response_store.ts";
+import { ResponseStore } from "./state/memory_response_store.ts";
 import { anthropicErrorBody } from "./dialects/anthropic_messages/error_body.ts";
 import { countTokens } from "./dialects/anthropic_messages/count_tokens.ts";
 import { anthropicMessagesFrontend } from "./dialects/anthropic_messages/frontend.ts";

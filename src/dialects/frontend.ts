@@ -5,8 +5,8 @@
  * @module
  */
 import type { Capabilities } from "../capabilities/schema.ts";
-import type { CanonicalRequest, Dialect } from "../core/request_model.ts";
-import type { AccumulatedResponse } from "../core/response_accumulator.ts";
+import type { CanonicalRequest, Dialect } from "../request/request_model.ts";
+import type { AccumulatedResponse } from "../upstream/response_accumulator.ts";
 import type { ProxyError } from "../errors.ts";
 import type { UpstreamEvent } from "../upstream/events.ts";
 import type { UpstreamBody } from "../upstream/upstream_request.ts";

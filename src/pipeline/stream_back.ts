@@ -7,8 +7,8 @@
  * @module
  */
 import { type EventTransform, transformBatch } from "../capabilities/event_transform.ts";
-import type { AccumulatedResponse } from "../core/response_accumulator.ts";
-import { ResponseAccumulator } from "../core/response_accumulator.ts";
+import type { AccumulatedResponse } from "../upstream/response_accumulator.ts";
+import { ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import type { Frontend, ResponseContext } from "../dialects/frontend.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";

@@ -5,24 +5,24 @@
  * @module
  */
 import type { Capabilities } from "../capabilities/schema.ts";
-import { deriveConversationId } from "../core/conversation_id.ts";
-import { placeSystemPrompt } from "../core/place_system_prompt.ts";
+import { deriveConversationId } from "../translate/conversation_id.ts";
+import { placeSystemPrompt } from "../translate/place_system_prompt.ts";
 import type { EnvironmentContext } from "../capabilities/environment_override.ts";
 import type {
   CanonicalRequest,
   InputItem,
   MessageItem,
   ToolDefinition,
-} from "../core/request_model.ts";
-import { dropInstructionsEcho } from "../core/instructions_echo.ts";
-import { sanitizeInput } from "../core/sanitize_input.ts";
+} from "../request/request_model.ts";
+import { dropInstructionsEcho } from "../translate/instructions_echo.ts";
+import { sanitizeInput } from "../translate/sanitize_input.ts";
 import {
   buildToolNameMap,
   mentionedToolNames,
   renameCall,
   renameChoice,
   renameTool,
-} from "../core/tool_names.ts";
+} from "../translate/tool_names.ts";
 import type { TranslateContext } from "./translate_context.ts";
 import { translatePassthrough } from "./translate_passthrough.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";

@@ -5,7 +5,7 @@
  */
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { EnvironmentContext } from "../capabilities/environment_override.ts";
-import type { InputItem, ToolDefinition } from "../core/request_model.ts";
+import type { InputItem, ToolDefinition } from "../request/request_model.ts";
 
 /** What `translate` needs besides the request. */
 export interface TranslateContext {

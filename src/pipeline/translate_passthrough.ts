@@ -8,19 +8,19 @@
  *
  * @module
  */
-import { dropInstructionsEcho } from "../core/instructions_echo.ts";
-import type { CanonicalRequest, InputItem } from "../core/request_model.ts";
-import { sanitizeInput } from "../core/sanitize_input.ts";
+import { dropInstructionsEcho } from "../translate/instructions_echo.ts";
+import type { CanonicalRequest, InputItem } from "../request/request_model.ts";
+import { sanitizeInput } from "../translate/sanitize_input.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
-import { deriveConversationId } from "../core/conversation_id.ts";
-import { placeSystemPrompt } from "../core/place_system_prompt.ts";
+import { deriveConversationId } from "../translate/conversation_id.ts";
+import { placeSystemPrompt } from "../translate/place_system_prompt.ts";
 import {
   buildToolNameMap,
   mentionedToolNames,
   renameCall,
   renameChoice,
   renameTool,
-} from "../core/tool_names.ts";
+} from "../translate/tool_names.ts";
 import type { TranslateContext } from "./translate_context.ts";
 
 const ENCRYPTED_REASONING = "reasoning.encrypted_content";

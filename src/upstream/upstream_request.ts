@@ -8,7 +8,7 @@ import type {
   ReasoningSettings,
   ToolChoice,
   ToolDefinition,
-} from "../core/request_model.ts";
+} from "../request/request_model.ts";
 
 /** The allow-listed upstream body (spec §4). Nothing else is ever sent. */
 export interface UpstreamBody {

@@ -5,7 +5,7 @@
 import { assertEquals } from "../support/assert.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import { createLogger } from "../../src/log.ts";
-import { ResponseAccumulator } from "../../src/core/response_accumulator.ts";
+import { ResponseAccumulator } from "../../src/upstream/response_accumulator.ts";
 import { compileReactorRules } from "../../src/capabilities/reactor_rules.ts";
 import { ToolCallReactor } from "../../src/capabilities/tool_call_reactor.ts";
 import { ToolTextFormatter } from "../../src/capabilities/tool_text_format.ts";

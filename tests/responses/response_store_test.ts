@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "../support/assert.ts";
-import type { CanonicalRequest, InputItem } from "../../src/core/request_model.ts";
-import { ResponseStore, type StoredResponse } from "../../src/core/response_store.ts";
+import type { CanonicalRequest, InputItem } from "../../src/request/request_model.ts";
+import { ResponseStore, type StoredResponse } from "../../src/state/memory_response_store.ts";
 import { expandPreviousResponse } from "../../src/dialects/responses/response_memory.ts";
 import { ProxyError } from "../../src/errors.ts";
 

@@ -9,7 +9,7 @@ import type {
   InputItem,
   ToolChoice,
   ToolDefinition,
-} from "../../core/request_model.ts";
+} from "../../request/request_model.ts";
 import { badRequest } from "../../errors.ts";
 import { REPLAY_FIELD, replayItems } from "./reasoning_replay.ts";
 

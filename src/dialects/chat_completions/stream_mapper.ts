@@ -16,7 +16,7 @@ import { openAIErrorBody } from "../openai_error.ts";
 import { mapFinishReason } from "./map_finish_reason.ts";
 import { mapChatUsage } from "./map_usage.ts";
 import { REPLAY_FIELD, replayValue } from "./reasoning_replay.ts";
-import { StopSequenceCutter } from "../../core/stop_sequence_cutter.ts";
+import { StopSequenceCutter } from "../stop_sequence_cutter.ts";
 
 /** A tool call being streamed. */
 interface CallState {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ResponseAccumulator } from "../../core/response_accumulator.ts";
+import { ResponseAccumulator } from "../../upstream/response_accumulator.ts";
 import { eventFrame } from "../../sse/sse_format.ts";
 import type { UpstreamEvent } from "../../upstream/events.ts";
 import type { ResponseContext, StreamMapper } from "../frontend.ts";

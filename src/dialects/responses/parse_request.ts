@@ -12,7 +12,7 @@ import type {
   InputItem,
   ToolChoice,
   ToolDefinition,
-} from "../../core/request_model.ts";
+} from "../../request/request_model.ts";
 import { badRequest } from "../../errors.ts";
 
 /** Parameters the backend refuses: accepted from the client, never forwarded. */

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { AccumulatedResponse } from "../../core/response_accumulator.ts";
-import type { CanonicalRequest, InputItem } from "../../core/request_model.ts";
-import type { ResponseStore } from "../../core/response_store.ts";
+import type { AccumulatedResponse } from "../../upstream/response_accumulator.ts";
+import type { CanonicalRequest, InputItem } from "../../request/request_model.ts";
+import type { ResponseStore } from "../../state/memory_response_store.ts";
 import { ProxyError } from "../../errors.ts";
 import type { ResponseContext } from "../frontend.ts";
 import { clientResponse } from "./client_response.ts";

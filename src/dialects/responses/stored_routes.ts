@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { InputItem } from "../../core/request_model.ts";
-import type { ResponseStore } from "../../core/response_store.ts";
+import type { InputItem } from "../../request/request_model.ts";
+import type { ResponseStore } from "../../state/memory_response_store.ts";
 import { ProxyError } from "../../errors.ts";
 import { responseNotFound } from "./response_memory.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { InputItem } from "./request_model.ts";
+import type { InputItem } from "../request/request_model.ts";
 
 /** One stored response. */
 export interface StoredResponse {
