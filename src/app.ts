@@ -248,7 +248,6 @@ async function handleCompletion(
     const override = takeCapabilityOverride(body, request.headers);
     const environment = takeEnvironmentOverride(body, request.headers);
     const parsed = frontend.parse(body, request.headers);
-    if (override) parsed.capability_override = override;
     if (parsed.dropped.length > 0) {
       logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
     }
