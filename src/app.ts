@@ -13,7 +13,8 @@ import { takeEnvironmentOverride } from "./capabilities/environment_override.ts"
 import { codexHomeDir } from "./auth/discover_auth_path.ts";
 import { credentialSourceFor } from "./auth/credential_source_for.ts";
 import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
-import { ResponseStore } from "./state/memory_response_store.ts";
+import { MemoryResponseStore } from "./state/memory_response_store.ts";
+import type { ResponseStore } from "./state/response_store.ts";
 import { anthropicErrorBody } from "./dialects/anthropic_messages/error_body.ts";
 import { countTokens } from "./dialects/anthropic_messages/count_tokens.ts";
 import { anthropicMessagesFrontend } from "./dialects/anthropic_messages/frontend.ts";
@@ -21,7 +22,7 @@ import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts
 import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
 import { openAIErrorBody } from "./dialects/openai_error.ts";
 import { responsesFrontend } from "./dialects/responses/frontend.ts";
-import { expandPreviousResponse, rememberResponse } from "./dialects/responses/response_memory.ts";
+import { expandInput, rememberResponse } from "./dialects/responses/response_memory.ts";
 import { handleStoredResponseRoute } from "./dialects/responses/stored_routes.ts";
 import { ProxyError } from "./errors.ts";
 import { requireApiKey } from "./http/api_key.ts";
@@ -131,7 +132,7 @@ function createServices(deps: AppDeps): Services {
     credentials,
     catalogs,
     quota: new QuotaTracker(now),
-    responses: new ResponseStore({
+    responses: new MemoryResponseStore({
       maxEntries: config.responses_store.max_entries,
       ttlSeconds: config.responses_store.ttl_seconds,
       now,
@@ -212,7 +213,7 @@ async function handle(
       return json(await statusReport(services));
     }
     if (path.startsWith("/v1/responses/")) {
-      const answer = handleStoredResponseRoute(request, path, services.responses);
+      const answer = await handleStoredResponseRoute(request, path, services.responses);
       if (answer) return json(answer);
     }
     if (frontend) {
@@ -251,7 +252,7 @@ async function handleCompletion(
     if (parsed.dropped.length > 0) {
       logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
     }
-    expandPreviousResponse(parsed, services.responses);
+    await expandInput(parsed, services.responses);
     record.model = parsed.model;
     const route = resolved = await resolveModel(parsed.model, config, services.catalogs);
     const backend = route.backend;
@@ -279,7 +280,6 @@ async function handleCompletion(
       codexTools: CODEX_TOOLS,
       environmentContext: { ...backend.extra.codex.environment_context, ...environment },
       requestId,
-      resolveItemReference: (id) => services.responses.findItem(id),
     });
     if (upstreamRequest.notes?.length) {
       logger.debug("repaired input", { requestId, notes: upstreamRequest.notes });
@@ -327,7 +327,9 @@ async function handleCompletion(
         record.usage = result.usage;
         if (error) record.streamError = error.code ?? String(error.status);
         else if (parsed.dialect === "responses") {
-          rememberResponse(services.responses, parsed, result, context);
+          rememberResponse(services.responses, parsed, result, context).catch((err) =>
+            logger.error("storing the response failed", { requestId, error: String(err) })
+          );
         }
       },
     });

@@ -58,7 +58,9 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     input.push(isMessage(item) && item.role === "system" ? { ...item, role: "developer" } : item);
   }
 
-  const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
+  const sanitized = sanitizeInput(input, {
+    resolveReference: (id) => request.referenced_items?.get(id),
+  });
 
   const selected = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
   // Names the backend refuses go up as safe names; the answer maps them back (spec §4).

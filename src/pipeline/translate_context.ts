@@ -5,7 +5,7 @@
  */
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { EnvironmentContext } from "../capabilities/environment_override.ts";
-import type { InputItem, ToolDefinition } from "../request/request_model.ts";
+import type { ToolDefinition } from "../request/request_model.ts";
 
 /** What `translate` needs besides the request. */
 export interface TranslateContext {
@@ -21,6 +21,4 @@ export interface TranslateContext {
   environmentContext: EnvironmentContext;
   /** Fresh id for `x-client-request-id`. */
   requestId: string;
-  /** Finds a stored item by id, to resolve `item_reference` input items. */
-  resolveItemReference?: (id: string) => InputItem | undefined;
 }

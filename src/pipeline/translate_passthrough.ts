@@ -45,7 +45,9 @@ export function translatePassthrough(
     input = dropInstructionsEcho(input, instructions);
     if (placed.leadingDeveloper) input.unshift(developerText(placed.leadingDeveloper));
   }
-  const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
+  const sanitized = sanitizeInput(input, {
+    resolveReference: (id) => request.referenced_items?.get(id),
+  });
   // Names the backend refuses go up as safe names and are mapped back in the answer.
   const names = buildToolNameMap(
     mentionedToolNames(request.tools, sanitized.input, request.tool_choice),

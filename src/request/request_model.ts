@@ -127,4 +127,6 @@ export interface CanonicalRequest {
   /** Responses: the client asked to store the response (for previous_response_id). */
   store?: boolean;
   previous_response_id?: string;
+  /** Responses: the stored items the input's `item_reference` entries name, by id. */
+  referenced_items?: ReadonlyMap<string, InputItem>;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { InputItem } from "../../request/request_model.ts";
-import type { ResponseStore } from "../../state/memory_response_store.ts";
+import type { ResponseStore } from "../../state/response_store.ts";
 import { ProxyError } from "../../errors.ts";
 import { responseNotFound } from "./response_memory.ts";
 
@@ -15,11 +15,11 @@ const ID_ROUTE = /^\/v1\/responses\/([^/]+)$/;
 const INPUT_ITEMS_ROUTE = /^\/v1\/responses\/([^/]+)\/input_items$/;
 
 /** The JSON answer of one of these routes, or undefined when `path` is none of them. */
-export function handleStoredResponseRoute(
+export async function handleStoredResponseRoute(
   request: Request,
   path: string,
   store: ResponseStore,
-): Record<string, unknown> | undefined {
+): Promise<Record<string, unknown> | undefined> {
   if (path === "/v1/responses/input_tokens") {
     throw new ProxyError(
       501,
@@ -36,7 +36,7 @@ export function handleStoredResponseRoute(
       });
     }
     const id = decodeURIComponent(items[1]);
-    const stored = store.get(id);
+    const stored = await store.get(id);
     if (!stored) throw responseNotFound(id);
     return inputItemsList(stored.input, new URL(request.url).searchParams.get("order"));
   }
@@ -44,12 +44,12 @@ export function handleStoredResponseRoute(
   if (!match) return undefined;
   const id = decodeURIComponent(match[1]);
   if (request.method === "GET") {
-    const stored = store.get(id);
+    const stored = await store.get(id);
     if (!stored) throw responseNotFound(id);
     return stored.response;
   }
   if (request.method === "DELETE") {
-    if (!store.delete(id)) throw responseNotFound(id);
+    if (!(await store.delete(id))) throw responseNotFound(id);
     return { id, object: "response.deleted", deleted: true };
   }
   throw new ProxyError(405, `Method ${request.method} is not allowed here; use GET or DELETE`, {
