@@ -43,7 +43,8 @@ import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
 import type { HostInfo } from "./upstream/headers.ts";
-import { QuotaTracker } from "./upstream/quota_tracker.ts";
+import { MemoryQuotaStore } from "./state/memory_quota_store.ts";
+import type { QuotaStore } from "./state/quota_store.ts";
 import { VERSION } from "./version.ts";
 
 /** Dependencies of the app; everything has a real default. */
@@ -74,7 +75,7 @@ interface Services {
   credentials: ReadonlyMap<string, CredentialSource>;
   catalogs: ReadonlyMap<string, CatalogService>;
   /** Latest `x-codex-*` usage per account (spec §8). */
-  quota: QuotaTracker;
+  quota: QuotaStore;
   /** Finished Responses, for previous_response_id and GET /v1/responses/{id}. */
   responses: ResponseStore;
   startedAt: number;
@@ -131,7 +132,7 @@ function createServices(deps: AppDeps): Services {
     host,
     credentials,
     catalogs,
-    quota: new QuotaTracker(now),
+    quota: new MemoryQuotaStore(),
     responses: new MemoryResponseStore({
       maxEntries: config.responses_store.max_entries,
       ttlSeconds: config.responses_store.ttl_seconds,
@@ -296,6 +297,7 @@ async function handleCompletion(
       logger,
       timeoutMs,
       quota: services.quota,
+      now: services.now,
     });
     record.quota = answer.quotaHeaders;
     // 5. streamBack

@@ -16,7 +16,7 @@ import type { Logger } from "../log.ts";
 import { fetchWithTimeout } from "../upstream/fetch_with_timeout.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
-import type { QuotaTracker } from "../upstream/quota_tracker.ts";
+import { type QuotaStore, recordQuota } from "../state/quota_store.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 
@@ -37,8 +37,10 @@ export interface ForwardContext {
   retry?: RetryPolicy;
   /** Injectable for tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Where the plan's `x-codex-*` usage headers are kept. */
-  quota?: QuotaTracker;
+  /** Where the plan's `x-codex-*` usage figures are kept. */
+  quota?: QuotaStore;
+  /** Epoch milliseconds (when the usage figures arrived). */
+  now?: () => number;
 }
 
 /** A good upstream answer, not yet read. */
@@ -66,6 +68,7 @@ export async function forward(
   const timeoutMs = context.timeoutMs ?? context.backend.timeout * 1000;
   const policy = context.retry ?? new RetryPolicy({ maxRetries: context.backend.max_retries });
   const wait = context.sleep ?? sleep;
+  const now = context.now ?? Date.now;
   let authAttempt = 0;
   let attempts = 0;
   // Waits before the next attempt when the policy allows one; false: give up.
@@ -114,7 +117,9 @@ export async function forward(
         },
       );
     }
-    const quotaHeaders = context.quota?.record(credentials.accountId, response.headers) ?? {};
+    const quotaHeaders = context.quota
+      ? await recordQuota(context.quota, credentials.accountId, response.headers, now())
+      : {};
     if (response.ok) return { response, credentials, quotaHeaders };
     const text = await response.text().catch(() => "");
     if (
