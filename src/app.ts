@@ -6,13 +6,12 @@
  *
  * @module
  */
-import type { CredentialSource } from "./auth/credentials.ts";
+import { createCredentialService, type CredentialService } from "./auth/credential_service.ts";
 import { createCapabilityTransform } from "./capabilities/capability_transforms.ts";
 import { CODEX_TOOLS } from "./capabilities/codex_tools.ts";
 import { takeEnvironmentOverride } from "./capabilities/environment_override.ts";
 import { codexHomeDir } from "./auth/discover_auth_path.ts";
-import { credentialSourceFor } from "./auth/credential_source_for.ts";
-import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
+import type { ResolvedConfig } from "./config/load_config.ts";
 import { MemoryResponseStore } from "./state/memory_response_store.ts";
 import type { ResponseStore } from "./state/response_store.ts";
 import { anthropicErrorBody } from "./dialects/anthropic_messages/error_body.ts";
@@ -57,8 +56,8 @@ export interface AppDeps {
   env?: Readonly<Record<string, string | undefined>>;
   platform?: string;
   logger?: Logger;
-  /** Replaces the auth.json-based credential sources (by backend name). */
-  credentialSources?: ReadonlyMap<string, CredentialSource>;
+  /** Replaces the auth.json-based credential service. */
+  credentials?: CredentialService;
 }
 
 /** A request handler. */
@@ -72,7 +71,7 @@ interface Services {
   newId: () => string;
   logger: Logger;
   host: HostInfo;
-  credentials: ReadonlyMap<string, CredentialSource>;
+  credentials: CredentialService;
   catalogs: ReadonlyMap<string, CatalogService>;
   /** Latest `x-codex-*` usage per account (spec §8). */
   quota: QuotaStore;
@@ -101,21 +100,22 @@ function createServices(deps: AppDeps): Services {
   const logger = deps.logger ?? createLogger(config.log_level);
   const host: HostInfo = { os: platform, arch: Deno.build.arch };
   const codexHome = codexHomeDir(env, platform);
-  const credentials = new Map<string, CredentialSource>(deps.credentialSources ?? []);
+  const credentials = deps.credentials ?? createCredentialService(config, {
+    env,
+    platform,
+    refresh: true,
+    fetch: fetchFn,
+    now,
+    logger,
+  });
   const catalogs = new Map<string, CatalogService>();
   for (const backend of Object.values(config.backends)) {
-    if (!credentials.has(backend.name)) {
-      credentials.set(
-        backend.name,
-        defaultCredentialSource(backend, { env, platform, fetch: fetchFn, now, logger }),
-      );
-    }
     catalogs.set(
       backend.name,
       new CatalogService(backend, {
         fetch: fetchFn,
         now,
-        credentials: credentials.get(backend.name)!,
+        credentials,
         codexHome,
         host,
         logger,
@@ -140,26 +140,6 @@ function createServices(deps: AppDeps): Services {
     }),
     startedAt: now(),
   };
-}
-
-function defaultCredentialSource(
-  backend: ResolvedBackend,
-  deps: {
-    env: Readonly<Record<string, string | undefined>>;
-    platform: string;
-    fetch: typeof fetch;
-    now: () => number;
-    logger: Logger;
-  },
-): CredentialSource {
-  return credentialSourceFor(backend, {
-    ...deps,
-    refresh: {
-      tokenUrl: backend.token_url,
-      clientId: backend.client_id,
-      marginMs: backend.refresh_margin_seconds * 1000,
-    },
-  }).source;
 }
 
 const FRONTENDS: Record<string, Frontend> = {
@@ -260,11 +240,10 @@ async function handleCompletion(
     record.backend = backend.name;
 
     // 1. resolveAuth
-    const { source, credentials } = await resolveAuth(
-      backend,
-      services.credentials,
-      request.signal,
-    );
+    const { credentials } = await resolveAuth(backend, {
+      credentials: services.credentials,
+      signal: request.signal,
+    });
     // 2. mergeCapabilities
     const capabilities = mergeCapabilities(backend, override);
     // 3. translate
@@ -289,8 +268,8 @@ async function handleCompletion(
     const timeoutMs = backend.timeout * 1000;
     const answer = await forward(upstreamRequest, {
       backend,
-      credentials: source,
-      initial: credentials,
+      credentials,
+      credentialService: services.credentials,
       fetch: services.fetch,
       signal: request.signal,
       host: services.host,

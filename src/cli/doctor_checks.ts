@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { credentialSourceFor } from "../auth/credential_source_for.ts";
-import { toCredentials } from "../auth/file_credential_source.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import {
   loadConfig,
@@ -72,19 +71,25 @@ export function checkConfig(
   }
 }
 
-/** Finds and reads auth.json for a backend, the same way the proxy does. */
+/**
+ * Finds and reads auth.json for a backend through the same credential
+ * service as the proxy (a read-only one: doctor never refreshes).
+ */
 export async function checkAuthFile(
   backend: ResolvedBackend,
-  options: { env: Readonly<Record<string, string | undefined>>; platform: string },
+  service: CredentialService,
 ): Promise<{ finding: Finding; credentials?: Credentials }> {
-  const { source, candidates } = credentialSourceFor(backend, options);
+  const info = await service.inspect(backend.name);
   try {
-    const { path, file } = await source.read();
-    const credentials = toCredentials(file.tokens, path);
-    const from = candidates.find((c) => c.path === path)?.from ?? "";
+    if (!info.ok) throw new Error(info.message);
+    const credentials = await service.get(backend.name);
     const plan = credentials.planType ? `, plan ${credentials.planType}` : "";
     return {
-      finding: { status: "ok", subject: "auth.json", detail: `${path} (from ${from})${plan}` },
+      finding: {
+        status: "ok",
+        subject: "auth.json",
+        detail: `${info.path} (from ${info.from})${plan}`,
+      },
       credentials,
     };
   } catch (err) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { CatalogService } from "../models/catalog_service.ts";
 import type { QuotaStore } from "../state/quota_store.ts";
@@ -15,7 +15,7 @@ import { VERSION } from "../version.ts";
 /** What the report reads. */
 export interface StatusSources {
   config: ResolvedConfig;
-  credentials: ReadonlyMap<string, CredentialSource>;
+  credentials: CredentialService;
   catalogs: ReadonlyMap<string, CatalogService>;
   quota: QuotaStore;
   now: () => number;
@@ -53,7 +53,7 @@ export async function statusReport(
       let account: BackendStatus["account"];
       let usage: BackendStatus["usage"] = null;
       try {
-        const c = await sources.credentials.get(backend.name)!.get();
+        const c = await sources.credentials.get(backend.name);
         const latest = await sources.quota.latest(c.accountId);
         account = {
           id: shortenAccount(c.accountId),

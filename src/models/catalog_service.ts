@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
@@ -15,7 +15,7 @@ import { type Catalog, type CatalogModel, FALLBACK_INSTRUCTIONS, parseCatalog } 
 export interface CatalogServiceDeps {
   fetch: typeof fetch;
   now: () => number;
-  credentials: CredentialSource;
+  credentials: CredentialService;
   codexHome?: string;
   host: HostInfo;
   logger: Logger;
@@ -91,7 +91,7 @@ export class CatalogService {
   }
 
   async #fetchLive(): Promise<CatalogModel[]> {
-    const credentials = await this.#deps.credentials.get();
+    const credentials = await this.#deps.credentials.get(this.#backend.name);
     const url = `${this.#backend.base_url}/models?client_version=${
       encodeURIComponent(this.#backend.client_version)
     }`;

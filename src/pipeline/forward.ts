@@ -9,7 +9,8 @@
  *
  * @module
  */
-import type { Credentials, CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
+import type { Credentials } from "../auth/credentials.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -23,9 +24,10 @@ import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 /** What `forward` needs. */
 export interface ForwardContext {
   backend: ResolvedBackend;
-  credentials: CredentialSource;
-  /** Credentials `resolveAuth` chose for this request. */
-  initial: Credentials;
+  /** The credentials `resolveAuth` chose for this request. */
+  credentials: Credentials;
+  /** Asked for new credentials when the backend refuses these. */
+  credentialService: CredentialService;
   fetch: typeof fetch;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
@@ -64,7 +66,7 @@ export async function forward(
   const url = `${context.backend.base_url}/responses`;
   let body = JSON.stringify(request.body);
   let reasoningDropped = false;
-  let credentials = context.initial;
+  let credentials = context.credentials;
   const timeoutMs = context.timeoutMs ?? context.backend.timeout * 1000;
   const policy = context.retry ?? new RetryPolicy({ maxRetries: context.backend.max_retries });
   const wait = context.sleep ?? sleep;
@@ -131,7 +133,11 @@ export async function forward(
         status: response.status,
         backend: context.backend.name,
       });
-      credentials = await context.credentials.recover(credentials, context.signal);
+      credentials = await context.credentialService.recover(
+        context.backend.name,
+        credentials,
+        context.signal,
+      );
       continue;
     }
     const error = mapUpstreamHttpError(response.status, text, response.headers);

@@ -101,8 +101,12 @@ Deno.test("forward: retries use the injected sleep with the policy's delays", as
     requestId: "r",
   }, {
     backend,
-    credentials: { get: () => Promise.resolve(creds), recover: () => Promise.resolve(creds) },
-    initial: creds,
+    credentials: creds,
+    credentialService: {
+      get: () => Promise.resolve(creds),
+      recover: () => Promise.resolve(creds),
+      inspect: () => Promise.reject(new Error("not used")),
+    },
     fetch: fetchFn,
     signal: new AbortController().signal,
     host: { os: "linux", arch: "x86_64" },
