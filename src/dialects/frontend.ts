@@ -40,11 +40,27 @@ export interface StreamMapper {
   finished?(): boolean;
 }
 
-/** A client wire. */
+/** Options a frontend's extra routes get from the app. */
+export interface RouteOptions {
+  /** Bound on a request body (`server.body_limit_mb`). */
+  bodyLimitBytes: number;
+}
+
+/**
+ * A client wire. The app routes to it and runs the same five stages for
+ * every frontend; everything that differs between wires is one of these
+ * hooks (docs/architecture.md).
+ */
 export interface Frontend {
   readonly dialect: Dialect;
+  /** The completion route (`/v1/chat/completions`); the paths below it belong to this wire too. */
+  readonly path: string;
+  /** How this wire names the reasoning effort, for the 400 on an effort the model does not take. */
+  readonly effortParam: string;
   /** Parses the client's JSON body into codexgate's request model. */
   parse(body: Record<string, unknown>, headers: Headers): CanonicalRequest;
+  /** Optional: completes the input from stored state (Responses: `previous_response_id`). */
+  expandInput?(request: CanonicalRequest): Promise<void>;
   /** A fresh mapper for one streaming answer. */
   streamMapper(context: ResponseContext): StreamMapper;
   /** The non-streaming answer body. */
@@ -55,4 +71,11 @@ export interface Frontend {
   streamError(error: ProxyError, requestId: string): string;
   /** Optional: wraps the client stream (Anthropic's keep-alive pings). */
   wrapStream?(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /** Optional: a response finished without error (Responses: remembers it). */
+  onFinish?(result: AccumulatedResponse, context: ResponseContext): Promise<void>;
+  /**
+   * Optional: the wire's other routes below {@link path}. Returns the JSON
+   * answer, or undefined when `path` is none of them.
+   */
+  route?(request: Request, path: string, options: RouteOptions): Promise<unknown | undefined>;
 }

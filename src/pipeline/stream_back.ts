@@ -6,46 +6,80 @@
  *
  * @module
  */
-import { type EventTransform, transformBatch } from "../capabilities/event_transform.ts";
+import { createCapabilityTransform } from "../capabilities/capability_transforms.ts";
+import { transformBatch } from "../capabilities/event_transform.ts";
+import type { CompiledRule } from "../capabilities/reactor_rules.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
+import type { ResolvedBackend } from "../config/load_config.ts";
 import type { AccumulatedResponse } from "../upstream/response_accumulator.ts";
 import { ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import type { Frontend, ResponseContext } from "../dialects/frontend.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { CanonicalRequest } from "../request/request_model.ts";
+import type { UpstreamRequest } from "../upstream/upstream_request.ts";
+import type { UpstreamAnswer } from "./forward.ts";
 import { UpstreamEventReader } from "../upstream/upstream_event_reader.ts";
 import { TERMINAL_EVENTS, type UpstreamEvent } from "../upstream/events.ts";
 import { mapUpstreamEventError } from "../upstream/map_upstream_error.ts";
 
 /** Options of {@link streamBack}. */
 export interface StreamBackOptions {
+  /** The client's wire: its mapper, renderer, error shapes and finish hook. */
   frontend: Frontend;
-  context: ResponseContext;
-  stream: boolean;
-  /** Milliseconds allowed between upstream reads (and before the first event). */
-  idleTimeoutMs: number;
+  /** The client's request, as parsed. */
+  request: CanonicalRequest;
+  /** What went upstream (its body, and the tool names that had to be made safe). */
+  upstream: UpstreamRequest;
+  capabilities: Readonly<Capabilities>;
+  /** The backend that answers (`timeout`, `reasoning_field`). */
+  backend: ResolvedBackend;
+  /** The backend's reactor rules, compiled once when the app started. */
+  reactorRules: readonly CompiledRule[];
+  requestId: string;
+  /** Epoch milliseconds (the answer's `created`). */
+  now: () => number;
   logger: Logger;
-  /** Extra response headers (quota, request id). */
-  headers?: Record<string, string>;
   /** Called once when the answer ends, with what was accumulated. */
   onFinish?: (result: AccumulatedResponse, error?: ProxyError) => void;
   /** Called once when the first event arrives (time to first byte). */
   onFirstEvent?: () => void;
-  /** Capability transforms (tool-call reactor, tool calls as text), before any mapping. */
-  transform?: EventTransform;
 }
 
 /**
- * Builds the client's Response from the upstream answer body.
+ * Builds the client's Response from the upstream answer.
  *
  * @throws {ProxyError} when the backend fails before its first output event.
  */
 export async function streamBack(
-  upstream: ReadableStream<Uint8Array>,
+  answer: UpstreamAnswer,
   options: StreamBackOptions,
 ): Promise<Response> {
-  const { frontend, context, logger } = options;
-  const reader = new UpstreamEventReader(upstream, options.idleTimeoutMs, logger);
-  const transform = options.transform;
+  const { frontend, logger, request, upstream } = options;
+  // The plan's usage headers and the request id travel on every answer.
+  const headers = { ...answer.quotaHeaders, "x-request-id": options.requestId };
+  const context: ResponseContext = {
+    model: request.model,
+    requestId: options.requestId,
+    created: Math.floor(options.now() / 1000),
+    capabilities: options.capabilities,
+    request,
+    upstreamBody: upstream.body,
+    toolNameFromUpstream: (name) => upstream.toolNames?.get(name) ?? name,
+    reasoningField: options.backend.extra.codex.reasoning_field,
+  };
+  const reader = new UpstreamEventReader(
+    answer.response.body!,
+    options.backend.timeout * 1000,
+    logger,
+  );
+  // Capability transforms (tool-call reactor, tool calls as text), before any mapping.
+  const transform = createCapabilityTransform(options.capabilities, {
+    rules: options.reactorRules,
+    logger,
+    requestId: options.requestId,
+    toolName: context.toolNameFromUpstream,
+  });
   const transformed = (batch: { event: UpstreamEvent; raw: string }[]) =>
     transform ? transformBatch(transform, batch) : batch;
   const accumulator = new ResponseAccumulator();
@@ -53,7 +87,15 @@ export async function streamBack(
   const finish = (error?: ProxyError) => {
     if (finished) return;
     finished = true;
-    options.onFinish?.(accumulator.result(), error);
+    const result = accumulator.result();
+    options.onFinish?.(result, error);
+    if (error || !frontend.onFinish) return;
+    frontend.onFinish(result, context).catch((err) =>
+      logger.error("the frontend's finish hook failed", {
+        requestId: options.requestId,
+        error: (err as Error)?.message ?? String(err),
+      })
+    );
   };
 
   // Peek: the first batch decides between a real HTTP error and a 200.
@@ -85,7 +127,7 @@ export async function streamBack(
     throw mapUpstreamEventError(firstFailure.event);
   }
 
-  if (!options.stream) {
+  if (!request.stream) {
     try {
       let batch: typeof first | undefined = first;
       while (batch) {
@@ -115,7 +157,7 @@ export async function streamBack(
       throw error;
     }
     finish();
-    return Response.json(frontend.render(result, context), { headers: options.headers });
+    return Response.json(frontend.render(result, context), { headers });
   }
 
   const mapper = frontend.streamMapper(context);
@@ -190,7 +232,7 @@ export async function streamBack(
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
       "x-accel-buffering": "no",
-      ...options.headers,
+      ...headers,
     },
   });
 }

@@ -23,6 +23,8 @@ import {
   renameChoice,
   renameTool,
 } from "../translate/tool_names.ts";
+import { CODEX_TOOLS } from "../capabilities/codex_tools.ts";
+import { validateEffort } from "../models/validate_effort.ts";
 import type { TranslateContext } from "./translate_context.ts";
 import { translatePassthrough } from "./translate_passthrough.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
@@ -31,7 +33,11 @@ export type { TranslateContext } from "./translate_context.ts";
 
 /** Builds the upstream request. */
 export function translate(request: CanonicalRequest, context: TranslateContext): UpstreamRequest {
-  const { capabilities } = context;
+  const { capabilities, model } = context;
+  validateEffort(request.reasoning?.effort ?? model.effort, {
+    model: model.entry,
+    param: context.effortParam,
+  });
   if (capabilities.codex_passthrough && request.dialect === "responses") {
     return translatePassthrough(request, context);
   }
@@ -40,17 +46,18 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     .join("\n\n");
   const { instructions, leadingDeveloper } = placeSystemPrompt(
     clientSystem,
-    context.baseInstructions,
+    model.baseInstructions,
     capabilities.prompt_mode,
   );
 
   const input: InputItem[] = [];
+  const environment = { ...model.backend.extra.codex.environment_context, ...context.environment };
   // With no values at all there is nothing to say: no empty message.
   if (
     capabilities.include_environment_context &&
-    Object.values(context.environmentContext).some((v) => v !== undefined)
+    Object.values(environment).some((v) => v !== undefined)
   ) {
-    input.push(userText(renderEnvironmentContext(context.environmentContext)));
+    input.push(userText(renderEnvironmentContext(environment)));
   }
   if (leadingDeveloper) input.push(developerText(leadingDeveloper));
   for (const item of dropInstructionsEcho(request.input, instructions)) {
@@ -62,7 +69,11 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     resolveReference: (id) => request.referenced_items?.get(id),
   });
 
-  const selected = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
+  const selected = selectTools(
+    request.tools,
+    context.codexTools ?? CODEX_TOOLS,
+    capabilities.tool_schema_mode,
+  );
   // Names the backend refuses go up as safe names; the answer maps them back (spec §4).
   const toolNames = buildToolNameMap(
     mentionedToolNames(selected, sanitized.input, request.tool_choice),
@@ -71,11 +82,11 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const upstreamInput = sanitized.input.map((item) => renameCall(item, toolNames));
   const toolChoice = renameChoice(request.tool_choice ?? "auto", toolNames);
   const reasoning = { ...request.reasoning };
-  if (reasoning.effort === undefined && context.effort) reasoning.effort = context.effort;
+  if (reasoning.effort === undefined && model.effort) reasoning.effort = model.effort;
 
   const conversationId = request.prompt_cache_key ?? deriveConversationId(clientSystem, request);
   const body: UpstreamBody = {
-    model: context.slug,
+    model: model.slug,
     instructions,
     input: upstreamInput,
     tools,

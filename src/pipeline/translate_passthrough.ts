@@ -30,7 +30,7 @@ export function translatePassthrough(
   request: CanonicalRequest,
   context: TranslateContext,
 ): UpstreamRequest {
-  const base = context.baseInstructions;
+  const base = context.model.baseInstructions;
   const systemText = request.system.join("\n\n");
   let instructions: string;
   let input: InputItem[] = request.input.map(systemToDeveloper);
@@ -56,7 +56,7 @@ export function translatePassthrough(
   const conversationId = request.prompt_cache_key ??
     deriveConversationId([instructions, systemText].join("\n\n"), request);
   const body: UpstreamBody = {
-    model: context.slug,
+    model: context.model.slug,
     instructions,
     input: sanitized.input.map((item) => renameCall(item, names)),
     tools: request.tools.map((tool) => renameTool(tool, names)),
@@ -68,7 +68,9 @@ export function translatePassthrough(
     prompt_cache_key: conversationId,
   };
   const reasoning = { ...request.reasoning };
-  if (reasoning.effort === undefined && context.effort) reasoning.effort = context.effort;
+  if (reasoning.effort === undefined && context.model.effort) {
+    reasoning.effort = context.model.effort;
+  }
   if (Object.keys(reasoning).length > 0) body.reasoning = reasoning;
   if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
   if (request.client_metadata) body.client_metadata = request.client_metadata;

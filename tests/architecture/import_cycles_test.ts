@@ -27,12 +27,12 @@ Deno.test("findCycles() finds a loop through three files and a file importing it
   assertEquals(findCycles(cyclic), [["e.ts"], ["a.ts", "b.ts", "c.ts"]]);
 });
 
-Deno.test("folderGraph() keeps files directly in src/ as nodes of their own", () => {
+Deno.test("folderGraph() folds subfolders into their src/ folder, keeps src/*.ts files apart", () => {
   const folded = folderGraph(
     new Map([
       ["src/app.ts", ["src/pipeline/forward.ts", "src/errors.ts"]],
-      ["src/pipeline/forward.ts", ["src/pipeline/retry.ts", "src/errors.ts"]],
-      ["src/pipeline/retry.ts", []],
+      ["src/pipeline/forward.ts", ["src/pipeline/retry/policy.ts", "src/errors.ts"]],
+      ["src/pipeline/retry/policy.ts", ["src/pipeline/forward.ts"]],
       ["src/errors.ts", []],
     ]),
   );

@@ -64,16 +64,17 @@ export async function readImportGraph(entry: string): Promise<ImportGraph> {
 }
 
 /**
- * The graph folded to folders: an edge for every import that crosses
- * folders. A file directly in `src/` (app.ts, errors.ts, log.ts) or at the
- * top (main.ts) stays a node of its own: they are layers, not a folder.
+ * The graph folded to the folders of `src/` (a subfolder counts as its
+ * top folder: `src/dialects/responses` is `src/dialects`): an edge for every
+ * import that crosses them. A file directly in `src/` (app.ts, errors.ts,
+ * log.ts) or at the top (main.ts) stays a node of its own: they are layers,
+ * not a folder.
  */
 export function folderGraph(graph: ImportGraph): ImportGraph {
   const folders: ImportGraph = new Map();
   const folderOf = (file: string) => {
-    const slash = file.lastIndexOf("/");
-    const folder = slash === -1 ? "" : file.slice(0, slash);
-    return folder === "" || folder === "src" ? file : folder;
+    const parts = file.split("/");
+    return parts.length <= 2 ? file : parts.slice(0, 2).join("/");
   };
   for (const [from, targets] of graph) {
     const source = folderOf(from);
