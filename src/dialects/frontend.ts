@@ -6,7 +6,7 @@
  */
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { CanonicalRequest, Dialect } from "../request/request_model.ts";
-import type { AccumulatedResponse } from "../upstream/response_accumulator.ts";
+import type { AccumulatedResponse, ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import type { ProxyError } from "../errors.ts";
 import type { UpstreamEvent } from "../upstream/events.ts";
 import type { UpstreamBody } from "../upstream/upstream_request.ts";
@@ -61,8 +61,11 @@ export interface Frontend {
   parse(body: Record<string, unknown>, headers: Headers): CanonicalRequest;
   /** Optional: completes the input from stored state (Responses: `previous_response_id`). */
   expandInput?(request: CanonicalRequest): Promise<void>;
-  /** A fresh mapper for one streaming answer. */
-  streamMapper(context: ResponseContext): StreamMapper;
+  /**
+   * A fresh mapper for one streaming answer. `accumulated` is the answer's
+   * one accumulator, already fed each event before the mapper sees it.
+   */
+  streamMapper(context: ResponseContext, accumulated: ResponseAccumulator): StreamMapper;
   /** The non-streaming answer body. */
   render(result: AccumulatedResponse, context: ResponseContext): unknown;
   /** The error body for an HTTP error answer. */

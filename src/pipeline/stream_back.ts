@@ -80,8 +80,7 @@ export async function streamBack(
     requestId: options.requestId,
     toolName: context.toolNameFromUpstream,
   });
-  const transformed = (batch: { event: UpstreamEvent; raw: string }[]) =>
-    transform ? transformBatch(transform, batch) : batch;
+  const transformed = (batch: Batch) => transform ? transformBatch(transform, batch) : batch;
   const accumulator = new ResponseAccumulator();
   let finished = false;
   const finish = (error?: ProxyError) => {
@@ -99,7 +98,7 @@ export async function streamBack(
   };
 
   // Peek: the first batch decides between a real HTTP error and a 200.
-  let first: { event: UpstreamEvent; raw: string }[] | undefined;
+  let first: Batch | undefined;
   try {
     first = await reader.next();
   } catch (err) {
@@ -127,95 +126,74 @@ export async function streamBack(
     throw mapUpstreamEventError(firstFailure.event);
   }
 
-  if (!request.stream) {
+  // One loop serves both answers: every event goes through the transforms into the one
+  // accumulator and, when streaming, the frontend's mapper.
+  const mapper = request.stream ? frontend.streamMapper(context, accumulator) : undefined;
+  let pending: Batch | undefined = first;
+  const next = async (): Promise<Step> => {
+    let batch: Batch | undefined;
     try {
-      let batch: typeof first | undefined = first;
-      while (batch) {
-        for (const { event } of transformed(batch)) accumulator.push(event);
-        if (accumulator.finished) break;
-        batch = await reader.next();
-      }
-    } finally {
+      batch = pending ?? await reader.next();
+    } catch (err) {
       reader.cancel();
-    }
-    const result = accumulator.result();
-    if (!accumulator.finished) {
-      const error = new ProxyError(
+      const error = err instanceof ProxyError ? err : new ProxyError(
         502,
-        "The Codex backend stream ended before the response completed",
-        {
-          code: "upstream_stream_cut",
-          type: "upstream_error",
-        },
+        `Reading the Codex backend stream failed: ${(err as Error).message}`,
+        { code: "upstream_stream_error", type: "upstream_error" },
       );
-      finish(error);
-      throw error;
+      logger.warn("upstream stream failed after its first event", { error: error.message });
+      return { out: "", end: { error, inBand: false } };
     }
-    if (result.outcome === "failed" && result.failure) {
-      const error = mapUpstreamEventError(result.failure);
-      finish(error);
-      throw error;
+    pending = undefined;
+    if (batch === undefined) {
+      if (accumulator.finished) return { out: "", end: { inBand: true } };
+      return { out: "", end: { error: streamCut(), inBand: false } };
+    }
+    let out = "";
+    for (const { event, raw } of transformed(batch)) {
+      accumulator.push(event);
+      if (mapper) out += mapper.map(event, raw);
+      if (TERMINAL_EVENTS.has(event.type) || mapper?.finished?.()) break;
+    }
+    if (!accumulator.finished && !mapper?.finished?.()) return { out };
+    reader.cancel();
+    // A `response.failed` / `error` event: the mapper already told a streaming client in band.
+    const { failure } = accumulator.result();
+    return {
+      out,
+      end: { error: failure ? mapUpstreamEventError(failure) : undefined, inBand: true },
+    };
+  };
+
+  if (!mapper) {
+    let end: Step["end"];
+    while (!end) end = (await next()).end;
+    if (end.error) {
+      finish(end.error);
+      throw end.error;
     }
     finish();
-    return Response.json(frontend.render(result, context), { headers });
+    return Response.json(frontend.render(accumulator.result(), context), { headers });
   }
 
-  const mapper = frontend.streamMapper(context);
   const encoder = new TextEncoder();
-  let pending: typeof first | undefined = first;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      try {
-        // Loop until something is written: a pull that enqueues nothing is not called again.
-        for (;;) {
-          const batch = pending ?? await reader.next();
-          pending = undefined;
-          if (batch === undefined) {
-            const out = accumulator.finished ? mapper.end() : frontend.streamError(
-              new ProxyError(502, "The Codex backend stream ended before the response completed", {
-                code: "upstream_stream_cut",
-                type: "upstream_error",
-              }),
-              context.requestId,
-            );
-            if (out) controller.enqueue(encoder.encode(out));
-            finish();
-            controller.close();
-            return;
-          }
-          let out = "";
-          for (const { event, raw } of transformed(batch)) {
-            accumulator.push(event);
-            out += mapper.map(event, raw);
-            if (TERMINAL_EVENTS.has(event.type) || mapper.finished?.()) break;
-          }
-          if (accumulator.finished || mapper.finished?.()) {
-            out += mapper.end();
-            reader.cancel();
-            if (out) controller.enqueue(encoder.encode(out));
-            finish();
-            controller.close();
-            return;
-          }
-          if (out) {
-            controller.enqueue(encoder.encode(out));
-            return;
-          }
+      // Loop until something is written: a pull that enqueues nothing is not called again.
+      for (;;) {
+        const { out, end } = await next();
+        if (!end) {
+          if (!out) continue;
+          controller.enqueue(encoder.encode(out));
+          return;
         }
-      } catch (err) {
-        const error = err instanceof ProxyError ? err : new ProxyError(
-          502,
-          `Reading the Codex backend stream failed: ${(err as Error).message}`,
-          {
-            code: "upstream_stream_error",
-            type: "upstream_error",
-          },
-        );
-        logger.warn("upstream stream failed after the first byte", { error: error.message });
-        reader.cancel();
-        controller.enqueue(encoder.encode(frontend.streamError(error, context.requestId)));
+        const { error } = end;
+        const last = out +
+          (error && !end.inBand ? frontend.streamError(error, context.requestId) : mapper.end());
+        if (last) controller.enqueue(encoder.encode(last));
         finish(error);
         controller.close();
+        return;
       }
     },
     cancel(reason) {
@@ -234,6 +212,27 @@ export async function streamBack(
       "x-accel-buffering": "no",
       ...headers,
     },
+  });
+}
+
+/** One upstream read's events, each with its JSON text. */
+type Batch = { event: UpstreamEvent; raw: string }[];
+
+/** One pass of the loop: text for a streaming client, and how the answer ended, once it did. */
+interface Step {
+  out: string;
+  end?: {
+    /** Why the answer failed, if it did. */
+    error?: ProxyError;
+    /** Whether the mapper already wrote the ending (else a stream gets the frontend's error event). */
+    inBand: boolean;
+  };
+}
+
+function streamCut(): ProxyError {
+  return new ProxyError(502, "The Codex backend stream ended before the response completed", {
+    code: "upstream_stream_cut",
+    type: "upstream_error",
   });
 }
 

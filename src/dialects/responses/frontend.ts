@@ -26,10 +26,10 @@ export function createResponsesFrontend(options: { store: ResponseStore }): Fron
     effortParam: "reasoning.effort",
     parse: parseResponsesRequest,
     expandInput: (request) => expandInput(request, store),
-    streamMapper: (context) =>
+    streamMapper: (context, accumulated) =>
       context.capabilities.codex_passthrough
-        ? createPassthroughStreamMapper(context)
-        : createNormalizedStreamMapper(context),
+        ? createPassthroughStreamMapper(context, accumulated)
+        : createNormalizedStreamMapper(context, accumulated),
     render: (result, context) => clientResponse(result.response, result.output, context),
     errorBody: responsesErrorBody,
     streamError: responsesStreamError,

@@ -6,19 +6,20 @@
  *
  * @module
  */
-import { ResponseAccumulator } from "../../upstream/response_accumulator.ts";
+import type { ResponseAccumulator } from "../../upstream/response_accumulator.ts";
 import { eventFrame } from "../../sse/sse_format.ts";
 import type { UpstreamEvent } from "../../upstream/events.ts";
 import type { ResponseContext, StreamMapper } from "../frontend.ts";
 import { clientResponse, normalizeItem, normalizeResponse } from "./client_response.ts";
 
-/** Creates the normalising mapper for one response. */
-export function createNormalizedStreamMapper(context: ResponseContext): StreamMapper {
-  const accumulator = new ResponseAccumulator();
+/** Creates the normalising mapper for one response; `accumulator` is fed by the stream loop. */
+export function createNormalizedStreamMapper(
+  context: ResponseContext,
+  accumulator: ResponseAccumulator,
+): StreamMapper {
   let sequence = 0;
   return {
     map(event: UpstreamEvent): string {
-      accumulator.push(event);
       const out: UpstreamEvent = { ...event };
       if (out.response) {
         out.response = event.type === "response.completed" || event.type === "response.incomplete"

@@ -8,18 +8,19 @@
  *
  * @module
  */
-import { ResponseAccumulator } from "../../upstream/response_accumulator.ts";
+import type { ResponseAccumulator } from "../../upstream/response_accumulator.ts";
 import { eventFrame } from "../../sse/sse_format.ts";
 import type { UpstreamEvent } from "../../upstream/events.ts";
 import type { ResponseContext, StreamMapper } from "../frontend.ts";
 import { clientResponse, normalizeItem, renamed } from "./client_response.ts";
 
-/** Creates the verbatim mapper for one response. */
-export function createPassthroughStreamMapper(context: ResponseContext): StreamMapper {
-  const accumulator = new ResponseAccumulator();
+/** Creates the verbatim mapper for one response; `accumulator` is fed by the stream loop. */
+export function createPassthroughStreamMapper(
+  context: ResponseContext,
+  accumulator: ResponseAccumulator,
+): StreamMapper {
   return {
     map(event: UpstreamEvent, raw: string): string {
-      accumulator.push(event);
       const response = event.response;
       if (
         response && (event.type === "response.completed" || event.type === "response.incomplete")
