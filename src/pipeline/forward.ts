@@ -15,6 +15,7 @@ import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { fetchWithTimeout } from "../upstream/fetch_with_timeout.ts";
+import { isHtmlAnswer } from "../upstream/html_answer.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
 import { type QuotaStore, recordQuota } from "../state/quota_store.ts";
@@ -126,7 +127,7 @@ export async function forward(
     const text = await response.text().catch(() => "");
     if (
       (response.status === 401 || response.status === 403) && authAttempt === 0 &&
-      !isHtml(response, text)
+      !isHtmlAnswer(response.headers.get("content-type"), text)
     ) {
       authAttempt++;
       context.logger.info("backend refused the token; re-reading credentials", {
@@ -182,11 +183,6 @@ function withDetails(
     headers: { ...quotaHeaders, ...error.headers },
     cause: error.cause,
   });
-}
-
-function isHtml(response: Response, text: string): boolean {
-  return (response.headers.get("content-type") ?? "").includes("text/html") ||
-    /^\s*<(!doctype|html)/i.test(text);
 }
 
 function abortedError(signal: AbortSignal): ProxyError {
