@@ -16,7 +16,8 @@ import {
   type ResolvedConfig,
 } from "../config/load_config.ts";
 import { bindRefusal } from "../http/bind_guard.ts";
-import { upstreamHeaders } from "../upstream/headers.ts";
+import { catalogRequest } from "../models/catalog_request.ts";
+import { isHtmlAnswer } from "../upstream/html_answer.ts";
 
 /** The outcome of one check. */
 export interface Finding {
@@ -159,19 +160,11 @@ export async function checkBackend(
   },
 ): Promise<Finding> {
   const subject = `backend ${backend.base_url}`;
-  const url = `${backend.base_url}/models?client_version=${
-    encodeURIComponent(backend.client_version)
-  }`;
-  const headers = options.credentials
-    ? upstreamHeaders(options.credentials, {
-      backend,
-      conversationId: crypto.randomUUID(),
-      requestId: crypto.randomUUID(),
-      host: options.host,
-    })
-    : new Headers();
-  headers.set("accept", "application/json");
-  headers.delete("content-type");
+  const { url, headers } = catalogRequest(backend, {
+    credentials: options.credentials,
+    host: options.host,
+    requestId: crypto.randomUUID(),
+  });
   const answer = await probe(url, { headers }, options);
   if ("error" in answer) {
     return {
@@ -206,7 +199,7 @@ export async function checkBackend(
     return {
       status: "fail",
       subject,
-      detail: `reachable, but it refused the sign-in (HTTP 401: ${errorMessage(text)})`,
+      detail: `reachable, but it refused the sign-in (HTTP 401: ${errorMessage(answer)})`,
       fix: "run `codex login` to sign in again",
     };
   }
@@ -214,14 +207,14 @@ export async function checkBackend(
     return {
       status: "warn",
       subject,
-      detail: `reachable, but answered HTTP ${status} (${errorMessage(text)})`,
+      detail: `reachable, but answered HTTP ${status} (${errorMessage(answer)})`,
       fix: "the backend may be having trouble; try again later",
     };
   }
   return {
     status: "fail",
     subject,
-    detail: `reachable, but answered HTTP ${status} (${errorMessage(text)})`,
+    detail: `reachable, but answered HTTP ${status} (${errorMessage(answer)})`,
     fix: status === 400
       ? "the backend may refuse this client_version: raise backends.<name>.client_version"
       : "check base_url and the account; run `codex login` if the account changed",
@@ -262,14 +255,17 @@ export async function checkTokenEndpoint(
   return { status: "ok", subject, detail: `reachable (HTTP ${answer.status} to an empty probe)` };
 }
 
-type ProbeAnswer = { status: number; text: string } | { error: string };
+type ProbeAnswer =
+  | { status: number; contentType: string | null; text: string }
+  | { error: string };
 
 async function probe(url: string, init: RequestInit, options: ProbeOptions): Promise<ProbeAnswer> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
     const res = await options.fetch(url, { ...init, signal });
     // The body is read under the same deadline; a trickling server cannot stall doctor.
-    return { status: res.status, text: await res.text() };
+    const contentType = res.headers.get("content-type");
+    return { status: res.status, contentType, text: await res.text() };
   } catch (err) {
     if (signal.aborted) return { error: `no answer within ${options.timeoutMs / 1000} s` };
     return { error: firstLine(err) };
@@ -284,13 +280,14 @@ function firstLine(err: unknown): string {
   return /client error \([^)]*\): (.*)$/.exec(message)?.[1] ?? message;
 }
 
-function errorMessage(text: string): string {
+function errorMessage(answer: { contentType: string | null; text: string }): string {
+  const { text } = answer;
   try {
     const body = JSON.parse(text);
     const message = body?.error?.message ?? body?.detail ?? body?.message;
     if (typeof message === "string") return message.slice(0, 200);
   } catch { /* not JSON */ }
-  if (/<html/i.test(text)) return "an HTML page, likely a bot challenge";
+  if (isHtmlAnswer(answer.contentType, text)) return "an HTML page, likely a bot challenge";
   return text.slice(0, 120) || "empty body";
 }
 
