@@ -10,10 +10,10 @@
 import type { ResponseStore } from "../../state/response_store.ts";
 import type { Frontend } from "../frontend.ts";
 import { responsesErrorBody, responsesStreamError } from "./error_body.ts";
-import { clientResponse } from "./client_response.ts";
-import { createNormalizedStreamMapper } from "./normalized_stream_mapper.ts";
+import { renderResponsesResponse } from "./render_response.ts";
+import { createResponsesStreamMapper } from "./stream_mapper.ts";
+import { createNormalizedStreamMapper } from "./stream_mapper.ts";
 import { parseResponsesRequest } from "./parse_request.ts";
-import { createPassthroughStreamMapper } from "./passthrough_stream_mapper.ts";
 import { expandInput, rememberResponse } from "./response_memory.ts";
 import { handleStoredResponseRoute } from "./routes.ts";
 
@@ -26,11 +26,8 @@ export function createResponsesFrontend(options: { store: ResponseStore }): Fron
     effortParam: "reasoning.effort",
     parse: parseResponsesRequest,
     expandInput: (request) => expandInput(request, store),
-    streamMapper: (context, accumulated) =>
-      context.capabilities.codex_passthrough
-        ? createPassthroughStreamMapper(context, accumulated)
-        : createNormalizedStreamMapper(context, accumulated),
-    render: (result, context) => clientResponse(result.response, result.output, context),
+    streamMapper: createResponsesStreamMapper,
+    render: renderResponsesResponse,
     errorBody: responsesErrorBody,
     streamError: responsesStreamError,
     onFinish: (result, context) => rememberResponse(store, context.request, result, context),

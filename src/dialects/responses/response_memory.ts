@@ -10,7 +10,7 @@ import type { CanonicalRequest, InputItem } from "../../request/request_model.ts
 import type { ResponseStore } from "../../state/response_store.ts";
 import { ProxyError } from "../../errors.ts";
 import type { ResponseContext } from "../frontend.ts";
-import { clientResponse } from "./client_response.ts";
+import { clientResponse } from "./render_response.ts";
 
 /**
  * Fills the request from the store: the conversation of
