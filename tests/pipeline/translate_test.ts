@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "../support/assert.ts";
 import { mergeCapabilityLayers } from "../../src/capabilities/merge_capability_layers.ts";
 import type { PartialCapabilities } from "../../src/capabilities/schema.ts";
-import { ProxyError } from "../../src/errors.ts";
+import type { ProxyError } from "../../src/errors.ts";
 import { translate, type TranslateContext } from "../../src/pipeline/translate.ts";
 import type { CanonicalRequest } from "../../src/request/request_model.ts";
 import { canonical, developer, testBackend, testModel, user } from "./stage_fixtures.ts";

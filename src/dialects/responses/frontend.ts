@@ -12,7 +12,6 @@ import type { Frontend } from "../frontend.ts";
 import { responsesErrorBody, responsesStreamError } from "./error_body.ts";
 import { renderResponsesResponse } from "./render_response.ts";
 import { createResponsesStreamMapper } from "./stream_mapper.ts";
-import { createNormalizedStreamMapper } from "./stream_mapper.ts";
 import { parseResponsesRequest } from "./parse_request.ts";
 import { expandInput, rememberResponse } from "./response_memory.ts";
 import { handleStoredResponseRoute } from "./routes.ts";
