@@ -2,167 +2,53 @@
  * The app: `createHandler(deps)` returns a `(Request) => Promise<Response>`
  * that routes, then runs the five pipeline stages in plain sight:
  * resolveAuth → mergeCapabilities → translate → forward → streamBack.
- * `Deno.serve` and the tests call the same handler.
+ * Everything that differs between client wires is a hook of their frontend
+ * (dialects/frontend.ts); this file names none of them. `Deno.serve` and the
+ * tests call the same handler.
  *
  * @module
  */
-import type { CredentialSource } from "./auth/credentials.ts";
-import { createCapabilityTransform } from "./capabilities/capability_transforms.ts";
-import { CODEX_TOOLS } from "./capabilities/codex_tools.ts";
-import { takeEnvironmentOverride } from "./capabilities/environment_override.ts";
-import { codexHomeDir } from "./auth/discover_auth_path.ts";
-import { credentialSourceFor } from "./auth/credential_source_for.ts";
-import type { ResolvedBackend, ResolvedConfig } from "./config/load_config.ts";
-import { ResponseStore } from "./core/response_store.ts";
-import { anthropicErrorBody } from "./dialects/anthropic_messages/error_body.ts";
-import { countTokens } from "./dialects/anthropic_messages/count_tokens.ts";
-import { anthropicMessagesFrontend } from "./dialects/anthropic_messages/frontend.ts";
-import { chatCompletionsFrontend } from "./dialects/chat_completions/frontend.ts";
-import type { Frontend, ResponseContext } from "./dialects/frontend.ts";
+import { type AppContext, type AppDeps, createAppContext } from "./app_context.ts";
+import type { Frontend } from "./dialects/frontend.ts";
+import { frontendFor } from "./dialects/frontends.ts";
 import { openAIErrorBody } from "./dialects/openai_error.ts";
-import { responsesFrontend } from "./dialects/responses/frontend.ts";
-import { expandPreviousResponse, rememberResponse } from "./dialects/responses/response_memory.ts";
-import { handleStoredResponseRoute } from "./dialects/responses/stored_routes.ts";
 import { ProxyError } from "./errors.ts";
 import { requireApiKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
-import { readClientJson, unlessClientGone, whileConnected } from "./http/client_gone.ts";
-import { type RequestRecord, withRequestLog } from "./http/request_record.ts";
+import { whileConnected } from "./http/client_gone.ts";
+import { errorResponse } from "./http/error_response.ts";
+import { health } from "./http/health.ts";
+import {
+  answerHeaders,
+  recordError,
+  type RequestRecord,
+  withRequestLog,
+} from "./http/request_record.ts";
+import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
-import { createLogger, type Logger } from "./log.ts";
-import { CatalogService } from "./models/catalog_service.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { chooseEffort } from "./models/choose_effort.ts";
 import { forward } from "./pipeline/forward.ts";
-import { mergeCapabilities, takeCapabilityOverride } from "./pipeline/merge_capabilities.ts";
+import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
+import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
-import type { HostInfo } from "./upstream/headers.ts";
-import { QuotaTracker } from "./upstream/quota_tracker.ts";
-import { VERSION } from "./version.ts";
 
-/** Dependencies of the app; everything has a real default. */
-export interface AppDeps {
-  config: ResolvedConfig;
-  fetch?: typeof fetch;
-  /** Epoch milliseconds. */
-  now?: () => number;
-  newId?: () => string;
-  env?: Readonly<Record<string, string | undefined>>;
-  platform?: string;
-  logger?: Logger;
-  /** Replaces the auth.json-based credential sources (by backend name). */
-  credentialSources?: ReadonlyMap<string, CredentialSource>;
-}
+export type { AppDeps } from "./app_context.ts";
 
 /** A request handler. */
 export type Handler = (request: Request) => Promise<Response>;
 
-/** Shared, long-lived services of one app instance (never module globals). */
-interface Services {
-  config: ResolvedConfig;
-  fetch: typeof fetch;
-  now: () => number;
-  newId: () => string;
-  logger: Logger;
-  host: HostInfo;
-  credentials: ReadonlyMap<string, CredentialSource>;
-  catalogs: ReadonlyMap<string, CatalogService>;
-  /** Latest `x-codex-*` usage per account (docs/backend-protocol.md#quota-headers). */
-  quota: QuotaTracker;
-  /** Finished Responses, for previous_response_id and GET /v1/responses/{id}. */
-  responses: ResponseStore;
-  startedAt: number;
-}
-
-/** Builds the app's services and returns its handler. */
+/** Builds the app's context and returns its handler. */
 export function createHandler(deps: AppDeps): Handler {
-  const services = createServices(deps);
+  const app = createAppContext(deps);
   const routed = withCors(
-    (request: Request, record: RequestRecord) => handle(request, services, record),
-    services.config.server.cors_origins,
+    (request: Request, record: RequestRecord) => route(request, app, record),
+    app.config.server.cors_origins,
   );
-  return withRequestLog(routed, { logger: services.logger, newId: services.newId });
+  return withRequestLog(routed, { logger: app.logger, newId: app.newId });
 }
-
-function createServices(deps: AppDeps): Services {
-  const { config } = deps;
-  const env = deps.env ?? {};
-  const platform = deps.platform ?? Deno.build.os;
-  const fetchFn = deps.fetch ?? globalThis.fetch;
-  const now = deps.now ?? Date.now;
-  const newId = deps.newId ?? (() => crypto.randomUUID());
-  const logger = deps.logger ?? createLogger(config.log_level);
-  const host: HostInfo = { os: platform, arch: Deno.build.arch };
-  const codexHome = codexHomeDir(env, platform);
-  const credentials = new Map<string, CredentialSource>(deps.credentialSources ?? []);
-  const catalogs = new Map<string, CatalogService>();
-  for (const backend of Object.values(config.backends)) {
-    if (!credentials.has(backend.name)) {
-      credentials.set(
-        backend.name,
-        defaultCredentialSource(backend, { env, platform, fetch: fetchFn, now, logger }),
-      );
-    }
-    catalogs.set(
-      backend.name,
-      new CatalogService(backend, {
-        fetch: fetchFn,
-        now,
-        credentials: credentials.get(backend.name)!,
-        codexHome,
-        host,
-        logger,
-        newId,
-      }),
-    );
-  }
-  return {
-    config,
-    fetch: fetchFn,
-    now,
-    newId,
-    logger,
-    host,
-    credentials,
-    catalogs,
-    quota: new QuotaTracker(now),
-    responses: new ResponseStore({
-      maxEntries: config.responses_store.max_entries,
-      ttlSeconds: config.responses_store.ttl_seconds,
-      now,
-    }),
-    startedAt: now(),
-  };
-}
-
-function defaultCredentialSource(
-  backend: ResolvedBackend,
-  deps: {
-    env: Readonly<Record<string, string | undefined>>;
-    platform: string;
-    fetch: typeof fetch;
-    now: () => number;
-    logger: Logger;
-  },
-): CredentialSource {
-  return credentialSourceFor(backend, {
-    ...deps,
-    refresh: {
-      tokenUrl: backend.token_url,
-      clientId: backend.client_id,
-      marginMs: backend.refresh_margin_seconds * 1000,
-    },
-  }).source;
-}
-
-const FRONTENDS: Record<string, Frontend> = {
-  "/v1/chat/completions": chatCompletionsFrontend,
-  "/v1/responses": responsesFrontend,
-  "/v1/messages": anthropicMessagesFrontend,
-};
 
 /**
  * The route path: trailing slashes dropped, and `/v1` added for clients whose
@@ -173,28 +59,18 @@ function apiPath(pathname: string): string {
   return /^\/(chat\/completions|responses|messages|models)(\/|$)/.test(path) ? `/v1${path}` : path;
 }
 
-/** Errors outside a completion (auth, 404, 405) in the shape of the API the path belongs to. */
-function errorBodyFor(path: string): (error: ProxyError, requestId: string) => unknown {
-  return path === "/v1/messages" || path.startsWith("/v1/messages/")
-    ? anthropicErrorBody
-    : openAIErrorBody;
-}
-
-async function handle(
-  request: Request,
-  services: Services,
-  record: RequestRecord,
-): Promise<Response> {
+async function route(request: Request, app: AppContext, record: RequestRecord): Promise<Response> {
   const url = new URL(request.url);
   const path = apiPath(url.pathname);
   const requestId = record.id;
-  const frontend = FRONTENDS[path];
-  const { config, catalogs } = services;
+  const { config, catalogs } = app;
+  // Errors take the shape of the API the path belongs to (OpenAI's unless a frontend says).
+  const frontend = frontendFor(app.frontends, path);
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {
     if (path === "/health") {
       requireMethod(request, "GET");
-      return Response.json(health(services));
+      return Response.json(health(config, { now: app.now(), startedAt: app.startedAt }));
     }
     requireApiKey(request, config.server.api_key);
     if (path === "/v1/models") {
@@ -207,228 +83,122 @@ async function handle(
     }
     if (path === "/status") {
       requireMethod(request, "GET");
-      return json(await statusReport(services));
+      return json(
+        await statusReport({
+          config,
+          credentials: app.state.credentials,
+          catalogs,
+          quota: app.state.quota,
+          now: app.now,
+          startedAt: app.startedAt,
+        }),
+      );
     }
-    if (path.startsWith("/v1/responses/")) {
-      const answer = handleStoredResponseRoute(request, path, services.responses);
-      if (answer) return json(answer);
-    }
-    if (frontend) {
+    if (frontend && path === frontend.path) {
       requireMethod(request, "POST");
-      return await handleCompletion(request, frontend, services, record);
+      return await complete(request, frontend, app, record);
     }
-    if (path === "/v1/messages/count_tokens") {
-      requireMethod(request, "POST");
-      const body = await readClientJson(request, services.config.server.body_limit_mb * 1048576);
-      return Response.json(countTokens(body, request.headers), {
-        headers: { "x-request-id": requestId },
-      });
-    }
+    const bodyLimitBytes = config.server.body_limit_mb * 1048576;
+    const answer = await frontend?.route?.(request, path, { bodyLimitBytes });
+    if (answer !== undefined) return json(answer);
     throw new ProxyError(404, `No route for ${request.method} ${url.pathname}`, {
       code: "not_found",
     });
   } catch (err) {
-    return errorResponse(
-      unlessClientGone(err, request.signal),
-      frontend?.errorBody ?? errorBodyFor(path),
-      services,
-      record,
-    );
+    const render = frontend?.errorBody ?? openAIErrorBody;
+    return errorResponse(err, { render, record, logger: app.logger, signal: request.signal });
   }
 }
 
-async function handleCompletion(
+/** One completion: the frontend's request through the five stages. */
+async function complete(
   request: Request,
   frontend: Frontend,
-  services: Services,
+  app: AppContext,
   record: RequestRecord,
 ): Promise<Response> {
-  const { config, logger } = services;
+  const { config, logger, state } = app;
   const requestId = record.id;
-  let resolved: ResolvedModel | undefined;
+  let model: ResolvedModel | undefined;
   try {
-    const body = await readClientJson(request, config.server.body_limit_mb * 1048576);
-    const override = takeCapabilityOverride(body, request.headers);
-    const environment = takeEnvironmentOverride(body, request.headers);
-    const parsed = frontend.parse(body, request.headers);
-    if (override) parsed.capability_override = override;
-    if (parsed.dropped.length > 0) {
-      logger.debug("dropped parameters", { requestId, dropped: parsed.dropped });
-    }
-    if (parsed.ignored?.length) record.ignoredParams = parsed.ignored;
-    expandPreviousResponse(parsed, services.responses);
-    record.model = parsed.model;
-    const route = resolved = await whileConnected(
-      resolveModel(parsed.model, config, services.catalogs),
+    const incoming = await receiveRequest(request, {
+      frontend,
+      bodyLimitBytes: config.server.body_limit_mb * 1048576,
+      logger,
+      requestId,
+    });
+    record.model = incoming.request.model;
+    if (incoming.request.ignored?.length) record.ignoredParams = incoming.request.ignored;
+    // The catalog may be fetched for everyone; a client that leaves stops waiting for it.
+    model = await whileConnected(
+      resolveModel(incoming.request.model, config, app.catalogs),
       request.signal,
     );
-    const backend = route.backend;
+    const backend = model.backend;
     record.backend = backend.name;
 
     // 1. resolveAuth
-    const { source, credentials } = await resolveAuth(
-      backend,
-      services.credentials,
-      request.signal,
-    );
+    const auth = await resolveAuth(backend, {
+      credentials: state.credentials,
+      signal: request.signal,
+    });
     // 2. mergeCapabilities
-    const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities, override);
+    const capabilities = mergeCapabilities(backend, incoming.capabilities);
     // 3. translate
-    const catalog = services.catalogs.get(backend.name)!;
-    const effort = chooseEffort(parsed.reasoning?.effort ?? route.effort, {
-      model: await catalog.find(route.slug),
-      param: effortParam(parsed.dialect, parsed.reasoning?.effort === undefined),
-    });
-    if (effort) {
-      parsed.reasoning = { ...parsed.reasoning, effort: effort.used };
-      record.reasoningEffort = effort;
-      if (effort.used !== effort.requested) {
-        logger.debug("reasoning effort mapped", { requestId, model: route.slug, ...effort });
-      }
-    }
-    const upstreamRequest = translate(parsed, {
+    const upstream = translate(incoming.request, {
       capabilities,
-      slug: route.slug,
-      effort: route.effort,
-      baseInstructions: await catalog.baseInstructions(route.slug),
-      codexTools: CODEX_TOOLS,
-      environmentContext: { ...backend.extra.codex.environment_context, ...environment },
+      model,
+      effortParam: frontend.effortParam,
+      environment: incoming.environment,
       requestId,
-      resolveItemReference: (id) => services.responses.findItem(id),
     });
-    if (upstreamRequest.notes?.length) {
-      logger.debug("repaired input", { requestId, notes: upstreamRequest.notes });
+    if (upstream.notes?.length) {
+      logger.debug("repaired input", { requestId, notes: upstream.notes });
+    }
+    record.reasoningEffort = upstream.effort;
+    if (upstream.effort && upstream.effort.used !== upstream.effort.requested) {
+      logger.debug("reasoning effort mapped", { requestId, model: model.slug, ...upstream.effort });
     }
     // 4. forward
-    const timeoutMs = backend.timeout * 1000;
-    const answer = await forward(upstreamRequest, {
-      backend,
-      credentials: source,
-      initial: credentials,
-      fetch: services.fetch,
+    const answer = await forward(upstream, {
+      ...auth,
+      credentialService: state.credentials,
+      fetch: app.fetch,
       signal: request.signal,
-      host: services.host,
+      host: app.host,
       logger,
-      timeoutMs,
-      quota: services.quota,
+      quota: state.quota,
+      now: app.now,
     });
     record.quota = answer.quotaHeaders;
     // 5. streamBack
-    const context: ResponseContext = {
-      model: parsed.model,
-      requestId,
-      created: Math.floor(services.now() / 1000),
-      capabilities,
-      request: parsed,
-      upstreamBody: upstreamRequest.body,
-      toolNameFromUpstream: (name) => upstreamRequest.toolNames?.get(name) ?? name,
-      reasoningField: backend.extra.codex.reasoning_field,
-    };
-    return await streamBack(answer.response.body!, {
+    return await streamBack(answer, {
       frontend,
-      context,
-      stream: parsed.stream,
-      idleTimeoutMs: timeoutMs,
+      request: incoming.request,
+      upstream,
+      capabilities,
+      backend,
+      reactorRules: app.reactorRules.get(backend.name) ?? [],
+      requestId,
+      now: app.now,
       logger,
-      transform: createCapabilityTransform(capabilities, {
-        rules: backend.extra.codex.reactor_rules,
-        logger,
-        requestId,
-        toolName: context.toolNameFromUpstream,
-      }),
-      headers: { ...answer.quotaHeaders, ...answerHeaders(record), "x-request-id": requestId },
+      headers: answerHeaders(record),
       signal: request.signal,
       onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
       onFinish: (result, error) => {
         record.usage = result.usage;
-        if (error) {
-          record.error = errorOf(error);
-          if (parsed.stream) record.streamError = record.error.code;
-        } else if (parsed.dialect === "responses") {
-          rememberResponse(services.responses, parsed, result, context);
-        }
+        if (!error) return;
+        recordError(record, error);
+        if (incoming.request.stream) record.streamError = record.error!.code;
       },
     });
   } catch (err) {
-    const error = err instanceof ProxyError && resolved
-      ? withAvailableModels(err, resolved.backend, config, resolved.catalog)
-      : err;
-    return errorResponse(
-      unlessClientGone(error, request.signal),
-      frontend.errorBody,
-      services,
+    const error = model ? withAvailableModels(err, model, config) : err;
+    return errorResponse(error, {
+      render: frontend.errorBody,
       record,
-    );
-  }
-}
-
-/** Where the client named the effort, for a 400 that points at it. */
-function effortParam(dialect: string, fromModelName: boolean): string {
-  if (fromModelName) return "model";
-  if (dialect === "chat") return "reasoning_effort";
-  return dialect === "anthropic" ? "thinking" : "reasoning.effort";
-}
-
-/** Headers that tell the client what codexgate did with its request. */
-function answerHeaders(record: RequestRecord): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (record.reasoningEffort) {
-    headers["x-codexgate-reasoning-effort"] = record.reasoningEffort.used;
-  }
-  if (record.ignoredParams) headers["x-codexgate-ignored-params"] = record.ignoredParams.join(", ");
-  return headers;
-}
-
-/** The code and message a request log line carries for a failure. */
-function errorOf(error: ProxyError): { code: string; message: string } {
-  return { code: error.code ?? error.type ?? String(error.status), message: error.message };
-}
-
-function requireMethod(request: Request, method: string): void {
-  if (request.method !== method) {
-    throw new ProxyError(405, `Method ${request.method} is not allowed here; use ${method}`, {
-      code: "method_not_allowed",
-      headers: { allow: method },
+      logger,
+      signal: request.signal,
     });
   }
-}
-
-function health(services: Services): Record<string, unknown> {
-  return {
-    status: "ok",
-    version: VERSION,
-    uptime_seconds: Math.round((services.now() - services.startedAt) / 1000),
-    backends: Object.fromEntries(
-      Object.values(services.config.backends).map((b) => [b.name, {
-        type: b.type,
-        default_capabilities: mergeCapabilities(b.extra.codex.default_capabilities),
-      }]),
-    ),
-  };
-}
-
-function errorResponse(
-  err: unknown,
-  render: (error: ProxyError, requestId: string) => unknown,
-  services: Services,
-  record: RequestRecord,
-): Response {
-  const requestId = record.id;
-  const error = err instanceof ProxyError
-    ? err
-    : new ProxyError(500, "Internal error in codexgate", {
-      code: "internal_error",
-      cause: err,
-    });
-  if (!(err instanceof ProxyError)) {
-    services.logger.error("unhandled error", {
-      requestId,
-      error: (err as Error)?.stack ?? String(err),
-    });
-  }
-  record.error = errorOf(error);
-  return Response.json(render(error, requestId), {
-    status: error.status,
-    headers: { ...error.headers, ...answerHeaders(record), "x-request-id": requestId },
-  });
 }

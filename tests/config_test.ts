@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "./support/assert.ts";
 import { loadConfig, parseConfigText, resolveConfig } from "../src/config/load_config.ts";
 import { ConfigError } from "../src/errors.ts";
-import { ENTHUSIAST_MODE } from "../src/config/capabilities.ts";
-import { mergeCapabilities } from "../src/pipeline/merge_capabilities.ts";
+import { ENTHUSIAST_MODE } from "../src/capabilities/schema.ts";
+import { mergeCapabilityLayers } from "../src/capabilities/merge_capability_layers.ts";
 import exampleYaml from "../config.example.yaml" with { type: "text" };
 
 Deno.test("config: no file gives the embedded defaults (Profile A)", () => {
@@ -58,7 +58,7 @@ Deno.test("config: config.example.yaml loads, and the values it shows are the de
   const { default_capabilities: defaultCaps, reactor_rules: _none, ...defaultCodex } =
     defaultExtra.codex;
   assertEquals(exampleCodex, defaultCodex);
-  assertEquals(mergeCapabilities(exampleCaps), mergeCapabilities(defaultCaps));
+  assertEquals(mergeCapabilityLayers(exampleCaps), mergeCapabilityLayers(defaultCaps));
   assert(exampleExtra.codex.reactor_rules.length > 0, "the example ships sample reactor rules");
 });
 

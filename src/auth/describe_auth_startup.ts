@@ -7,7 +7,7 @@
  */
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { LogFields, LogLevel } from "../log.ts";
-import { inspectAuth, type InspectAuthOptions } from "./inspect_auth.ts";
+import { createCredentialService } from "./credential_service.ts";
 
 /** One log line to write at startup. */
 export interface StartupNote {
@@ -26,12 +26,17 @@ export interface StartupNote {
  */
 export async function describeAuthStartup(
   config: ResolvedConfig,
-  options: InspectAuthOptions & { now?: () => number },
+  options: {
+    env: Readonly<Record<string, string | undefined>>;
+    platform: string;
+    now?: () => number;
+  },
 ): Promise<StartupNote[]> {
   const now = options.now ?? Date.now;
   const notes: StartupNote[] = [];
+  const credentials = createCredentialService(config, { ...options, refresh: false });
   for (const backend of Object.values(config.backends)) {
-    const info = await inspectAuth(backend, options);
+    const info = await credentials.inspect(backend.name);
     if (!info.ok) {
       notes.push({
         level: "warn",

@@ -80,6 +80,11 @@ export class FileCredentialSource implements CredentialSource {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Where auth.json is looked for, in order, and why each place is tried. */
+  get candidates(): readonly AuthPathCandidate[] {
+    return this.#options.candidates;
+  }
+
   /** The auth.json path in use now, or undefined when none exists. */
   async findPath(): Promise<string | undefined> {
     for (const c of this.#options.candidates) {

@@ -1,14 +1,14 @@
 /**
  * What a person needs to know about a backend's sign-in, without a secret:
  * where auth.json is, whose account, which plan, when the access token
- * expires. Shared by the startup log and `codexgate auth status`.
+ * expires. The credential service's `inspect`, read by the startup log,
+ * `codexgate auth status` and `codexgate doctor`.
  *
  * @module
  */
-import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
-import { credentialSourceFor } from "./credential_source_for.ts";
 import { shortAccount } from "./auth_snapshot.ts";
+import type { FileCredentialSource } from "./file_credential_source.ts";
 import { readClaims } from "./jwt.ts";
 
 /** A usable (or at least readable) sign-in. */
@@ -38,30 +38,17 @@ export interface AuthMissing {
   message: string;
 }
 
-/** Result of {@link inspectAuth}. */
+/** Result of {@link inspectFileSource}. */
 export type AuthInspection = AuthFound | AuthMissing;
 
-/** Inputs of {@link inspectAuth}. */
-export interface InspectAuthOptions {
-  env: Readonly<Record<string, string | undefined>>;
-  platform: string;
-  /** `--auth-path` of `auth status`: the only file looked at. */
-  authPathFlag?: string;
-}
-
 /**
- * Reads (never refreshes) the sign-in `backend` would use.
- *
- * @example
- * ```ts
- * const info = await inspectAuth(config.backends.openai_codex, { env: Deno.env.toObject(), platform: Deno.build.os });
- * ```
+ * Reads (never refreshes) the sign-in in `source`, for the backend named
+ * `backend`; the credential service answers `inspect` with it.
  */
-export async function inspectAuth(
-  backend: ResolvedBackend,
-  options: InspectAuthOptions,
+export async function inspectFileSource(
+  backend: string,
+  source: FileCredentialSource,
 ): Promise<AuthInspection> {
-  const { source, candidates } = credentialSourceFor(backend, options);
   let path: string | undefined;
   try {
     path = await source.findPath();
@@ -70,9 +57,9 @@ export async function inspectAuth(
     const idClaims = snapshot.file.tokens.id_token ? readClaims(snapshot.file.tokens.id_token) : {};
     return {
       ok: true,
-      backend: backend.name,
+      backend,
       path: snapshot.path,
-      from: candidates.find((c) => c.path === snapshot.path)?.from ?? "unknown",
+      from: source.candidates.find((c) => c.path === snapshot.path)?.from ?? "unknown",
       mode: stat.mode === null ? undefined : stat.mode & 0o777,
       authMode: snapshot.file.auth_mode ?? "chatgpt",
       account: shortAccount(snapshot.credentials.accountId),
@@ -83,8 +70,8 @@ export async function inspectAuth(
     };
   } catch (err) {
     if (err instanceof ProxyError) {
-      return { ok: false, backend: backend.name, path, message: err.message };
+      return { ok: false, backend, path, message: err.message };
     }
-    return { ok: false, backend: backend.name, path, message: (err as Error).message };
+    return { ok: false, backend, path, message: (err as Error).message };
   }
 }

@@ -5,17 +5,17 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
-import type { ReactorRule } from "../config/schema.ts";
+import type { Capabilities } from "./schema.ts";
+import type { CompiledRule } from "./reactor_rules.ts";
 import type { Logger } from "../log.ts";
 import { composeTransforms, type EventTransform } from "./event_transform.ts";
-import { compileReactorRules } from "./reactor_rules.ts";
 import { ToolCallReactor } from "./tool_call_reactor.ts";
 import { ToolTextFormatter } from "./tool_text_format.ts";
 
 /** Per-request inputs. */
 export interface CapabilityTransformOptions {
-  rules: readonly ReactorRule[];
+  /** The backend's reactor rules, compiled once when the app starts. */
+  rules: readonly CompiledRule[];
   logger: Logger;
   requestId: string;
   /** The client's name for an upstream tool name. */
@@ -31,7 +31,7 @@ export function createCapabilityTransform(
   if (!capabilities.bypass_tool_call_reactor && options.rules.length > 0) {
     transforms.push(
       new ToolCallReactor({
-        rules: compileReactorRules(options.rules),
+        rules: options.rules,
         logger: options.logger,
         requestId: options.requestId,
         toolName: options.toolName,

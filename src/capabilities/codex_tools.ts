@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { FunctionTool } from "../core/request_model.ts";
+import type { FunctionTool } from "../request/request_model.ts";
 
 const shell: FunctionTool = {
   type: "function",

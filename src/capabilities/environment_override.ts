@@ -7,9 +7,21 @@
  *
  * @module
  */
-import type { EnvironmentContext } from "../config/schema.ts";
+import { z } from "zod";
 import { badRequest } from "../errors.ts";
-import { takeOverrideLayers } from "../http/take_override_layers.ts";
+import { takeOverrideLayers } from "./take_override_layers.ts";
+
+/** Zod schema of the `<environment_context>` values (config `environment_context`). */
+export const environmentContextSchema = z.strictObject({
+  cwd: z.string().optional(),
+  approval_policy: z.string().optional(),
+  sandbox_mode: z.string().optional(),
+  network_access: z.string().optional(),
+  shell: z.string().optional(),
+});
+
+/** Values of the `<environment_context>` message. */
+export type EnvironmentContext = z.infer<typeof environmentContextSchema>;
 
 /** The keys of the environment context, in the order the message lists them. */
 export const ENVIRONMENT_KEYS = [

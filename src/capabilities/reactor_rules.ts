@@ -1,10 +1,34 @@
 /**
- * Tool-call reactor rules (config `extra.codex.reactor_rules`): compiled once
- * per request, then matched against a tool call's name and arguments.
+ * Tool-call reactor rules (config `extra.codex.reactor_rules`): their schema,
+ * checked when the config loads; compiled once per backend when the app
+ * starts, then matched against a tool call's name and arguments.
  *
  * @module
  */
-import type { ReactorRule } from "../config/schema.ts";
+import { z } from "zod";
+
+const reactorRuleSchema = z.strictObject({
+  name: z.string().optional(),
+  tool: z.string().describe("tool name, or a regex between slashes"),
+  argument_path: z.string().optional(),
+  pattern: z.string().optional(),
+  action: z.enum(["block", "rewrite", "log"]),
+  message: z.string().optional(),
+  rename_to: z.string().optional(),
+  replace_with: z.string().optional(),
+}).superRefine((rule, ctx) => {
+  try {
+    compileReactorRule(rule, 0);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+  }
+});
+
+/** Zod schema of a backend's `reactor_rules` list; a rule that cannot compile is an issue. */
+export const reactorRulesSchema = z.array(reactorRuleSchema);
+
+/** One tool-call reactor rule as written in the config. */
+export type ReactorRule = z.infer<typeof reactorRuleSchema>;
 
 /** A rule, ready to match. */
 export interface CompiledRule {

@@ -6,7 +6,8 @@
  * @module
  */
 import { parseSubcommandArgs } from "./parse_subcommand_args.ts";
-import { type AuthInspection, inspectAuth } from "../auth/inspect_auth.ts";
+import { createCredentialService } from "../auth/credential_service.ts";
+import type { AuthInspection } from "../auth/inspect_auth.ts";
 import { loadConfig } from "../config/load_config.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -75,9 +76,15 @@ export async function runAuthStatus(
   const platform = io.platform ?? Deno.build.os;
   const now = io.now ?? Date.now;
   let usable = true;
+  const credentials = createCredentialService(config, {
+    env,
+    platform,
+    refresh: false,
+    authPathFlag: values["auth-path"],
+  });
   for (const [i, backend] of backends.entries()) {
     if (i > 0) io.out("");
-    const info = await inspectAuth(backend, { env, platform, authPathFlag: values["auth-path"] });
+    const info = await credentials.inspect(backend.name);
     for (const line of formatInspection(info, now())) io.out(line);
     usable &&= info.ok;
   }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createCredentialService } from "../auth/credential_service.ts";
 import type { LoadConfigOptions } from "../config/load_config.ts";
 import { VERSION } from "../version.ts";
 import type { CliIo } from "./cli_io.ts";
@@ -85,11 +86,16 @@ export async function runDoctor(args: readonly string[], options: DoctorOptions)
   });
   report(finding);
   if (config) {
+    const credentials = createCredentialService(config, {
+      env: options.env,
+      platform,
+      refresh: false,
+    });
     for (const backend of Object.values(config.backends)) {
       io.out(
         `backend "${backend.name}"${backend.name === config.default_backend ? " (default)" : ""}`,
       );
-      const auth = await checkAuthFile(backend, { env: options.env, platform });
+      const auth = await checkAuthFile(backend, credentials);
       report(auth.finding, "  ");
       const checkedAt = now();
       const expiresAt = auth.credentials?.expiresAt;

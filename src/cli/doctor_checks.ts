@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { credentialSourceFor } from "../auth/credential_source_for.ts";
-import { toCredentials } from "../auth/file_credential_source.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
 import type { Credentials } from "../auth/credentials.ts";
 import {
   loadConfig,
@@ -18,7 +17,8 @@ import {
   type ResolvedConfig,
 } from "../config/load_config.ts";
 import { bindRefusal } from "../http/bind_guard.ts";
-import { upstreamHeaders } from "../upstream/headers.ts";
+import { catalogRequest } from "../models/catalog_request.ts";
+import { isHtmlAnswer } from "../upstream/html_answer.ts";
 
 /** The outcome of one check. */
 export interface Finding {
@@ -73,19 +73,25 @@ export function checkConfig(
   }
 }
 
-/** Finds and reads auth.json for a backend, the same way the proxy does. */
+/**
+ * Finds and reads auth.json for a backend through the same credential
+ * service as the proxy (a read-only one: doctor never refreshes).
+ */
 export async function checkAuthFile(
   backend: ResolvedBackend,
-  options: { env: Readonly<Record<string, string | undefined>>; platform: string },
+  service: CredentialService,
 ): Promise<{ finding: Finding; credentials?: Credentials }> {
-  const { source, candidates } = credentialSourceFor(backend, options);
+  const info = await service.inspect(backend.name);
   try {
-    const { path, file } = await source.read();
-    const credentials = toCredentials(file.tokens, path);
-    const from = candidates.find((c) => c.path === path)?.from ?? "";
+    if (!info.ok) throw new Error(info.message);
+    const credentials = await service.get(backend.name);
     const plan = credentials.planType ? `, plan ${credentials.planType}` : "";
     return {
-      finding: { status: "ok", subject: "auth.json", detail: `${path} (from ${from})${plan}` },
+      finding: {
+        status: "ok",
+        subject: "auth.json",
+        detail: `${info.path} (from ${info.from})${plan}`,
+      },
       credentials,
     };
   } catch (err) {
@@ -155,19 +161,11 @@ export async function checkBackend(
   },
 ): Promise<Finding> {
   const subject = `backend ${backend.base_url}`;
-  const url = `${backend.base_url}/models?client_version=${
-    encodeURIComponent(backend.client_version)
-  }`;
-  const headers = options.credentials
-    ? upstreamHeaders(options.credentials, {
-      backend,
-      conversationId: crypto.randomUUID(),
-      requestId: crypto.randomUUID(),
-      host: options.host,
-    })
-    : new Headers();
-  headers.set("accept", "application/json");
-  headers.delete("content-type");
+  const { url, headers } = catalogRequest(backend, {
+    credentials: options.credentials,
+    host: options.host,
+    requestId: crypto.randomUUID(),
+  });
   const answer = await probe(url, { headers }, options);
   if ("error" in answer) {
     return {
@@ -202,7 +200,7 @@ export async function checkBackend(
     return {
       status: "fail",
       subject,
-      detail: `reachable, but it refused the sign-in (HTTP 401: ${errorMessage(text)})`,
+      detail: `reachable, but it refused the sign-in (HTTP 401: ${errorMessage(answer)})`,
       fix: "run `codexgate login` (or `codex login`) to sign in again",
     };
   }
@@ -210,14 +208,14 @@ export async function checkBackend(
     return {
       status: "warn",
       subject,
-      detail: `reachable, but answered HTTP ${status} (${errorMessage(text)})`,
+      detail: `reachable, but answered HTTP ${status} (${errorMessage(answer)})`,
       fix: "the backend may be having trouble; try again later",
     };
   }
   return {
     status: "fail",
     subject,
-    detail: `reachable, but answered HTTP ${status} (${errorMessage(text)})`,
+    detail: `reachable, but answered HTTP ${status} (${errorMessage(answer)})`,
     fix: status === 400
       ? "the backend may refuse this client_version: raise backends.<name>.client_version"
       : "check base_url and the account; run `codexgate login` if the account changed",
@@ -258,14 +256,17 @@ export async function checkTokenEndpoint(
   return { status: "ok", subject, detail: `reachable (HTTP ${answer.status} to an empty probe)` };
 }
 
-type ProbeAnswer = { status: number; text: string } | { error: string };
+type ProbeAnswer =
+  | { status: number; contentType: string | null; text: string }
+  | { error: string };
 
 async function probe(url: string, init: RequestInit, options: ProbeOptions): Promise<ProbeAnswer> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
     const res = await options.fetch(url, { ...init, signal });
     // The body is read under the same deadline; a trickling server cannot stall doctor.
-    return { status: res.status, text: await res.text() };
+    const contentType = res.headers.get("content-type");
+    return { status: res.status, contentType, text: await res.text() };
   } catch (err) {
     if (signal.aborted) return { error: `no answer within ${options.timeoutMs / 1000} s` };
     return { error: firstLine(err) };
@@ -280,13 +281,14 @@ function firstLine(err: unknown): string {
   return /client error \([^)]*\): (.*)$/.exec(message)?.[1] ?? message;
 }
 
-function errorMessage(text: string): string {
+function errorMessage(answer: { contentType: string | null; text: string }): string {
+  const { text } = answer;
   try {
     const body = JSON.parse(text);
     const message = body?.error?.message ?? body?.detail ?? body?.message;
     if (typeof message === "string") return message.slice(0, 200);
   } catch { /* not JSON */ }
-  if (/<html/i.test(text)) return "an HTML page, likely a bot challenge";
+  if (isHtmlAnswer(answer.contentType, text)) return "an HTML page, likely a bot challenge";
   return text.slice(0, 120) || "empty body";
 }
 

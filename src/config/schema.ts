@@ -5,8 +5,9 @@
  * @module
  */
 import { z } from "zod";
-import { compileReactorRule } from "../capabilities/reactor_rules.ts";
-import { partialCapabilitiesSchema } from "./capabilities.ts";
+import { environmentContextSchema } from "../capabilities/environment_override.ts";
+import { reactorRulesSchema } from "../capabilities/reactor_rules.ts";
+import { partialCapabilitiesSchema } from "../capabilities/schema.ts";
 
 /** Default Codex backend base URL (docs/backend-protocol.md#endpoints). */
 export const DEFAULT_BASE_URL = "https://chatgpt.com/backend-api/codex";
@@ -21,34 +22,9 @@ export const DEFAULT_CALLBACK_PORTS: readonly number[] = [1455, 1457];
 /** The Codex CLI version codexgate presents itself as; the backend refuses very old ones. */
 export const DEFAULT_CLIENT_VERSION = "0.169.0";
 
-const reactorRuleSchema = z.strictObject({
-  name: z.string().optional(),
-  tool: z.string().describe("tool name, or a regex between slashes"),
-  argument_path: z.string().optional(),
-  pattern: z.string().optional(),
-  action: z.enum(["block", "rewrite", "log"]),
-  message: z.string().optional(),
-  rename_to: z.string().optional(),
-  replace_with: z.string().optional(),
-}).superRefine((rule, ctx) => {
-  try {
-    compileReactorRule(rule, 0);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: (err as Error).message });
-  }
-});
-
-const environmentContextSchema = z.strictObject({
-  cwd: z.string().optional(),
-  approval_policy: z.string().optional(),
-  sandbox_mode: z.string().optional(),
-  network_access: z.string().optional(),
-  shell: z.string().optional(),
-});
-
 const codexExtraSchema = z.strictObject({
   default_capabilities: partialCapabilitiesSchema.default({}),
-  reactor_rules: z.array(reactorRuleSchema).default([]),
+  reactor_rules: reactorRulesSchema.default([]),
   environment_context: environmentContextSchema.default({}),
   reasoning_field: z.enum(["reasoning_content", "reasoning"]).default("reasoning_content"),
 });
@@ -115,7 +91,3 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 /** One backend's validated config. */
 export type BackendConfig = z.infer<typeof backendSchema>;
-/** One tool-call reactor rule. */
-export type ReactorRule = z.infer<typeof reactorRuleSchema>;
-/** Values of the `<environment_context>` message. */
-export type EnvironmentContext = z.infer<typeof environmentContextSchema>;

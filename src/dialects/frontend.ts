@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
-import type { CanonicalRequest, Dialect } from "../core/request_model.ts";
-import type { AccumulatedResponse } from "../core/response_accumulator.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
+import type { CanonicalRequest, Dialect } from "../request/request_model.ts";
+import type { AccumulatedResponse, ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import type { ProxyError } from "../errors.ts";
 import type { UpstreamEvent } from "../upstream/events.ts";
 import type { UpstreamBody } from "../upstream/upstream_request.ts";
@@ -40,13 +40,32 @@ export interface StreamMapper {
   finished?(): boolean;
 }
 
-/** A client wire. */
+/** Options a frontend's extra routes get from the app. */
+export interface RouteOptions {
+  /** Bound on a request body (`server.body_limit_mb`). */
+  bodyLimitBytes: number;
+}
+
+/**
+ * A client wire. The app routes to it and runs the same five stages for
+ * every frontend; everything that differs between wires is one of these
+ * hooks (docs/architecture.md).
+ */
 export interface Frontend {
   readonly dialect: Dialect;
+  /** The completion route (`/v1/chat/completions`); the paths below it belong to this wire too. */
+  readonly path: string;
+  /** How this wire names the reasoning effort, for the 400 on an effort the model does not take. */
+  readonly effortParam: string;
   /** Parses the client's JSON body into codexgate's request model. */
   parse(body: Record<string, unknown>, headers: Headers): CanonicalRequest;
-  /** A fresh mapper for one streaming answer. */
-  streamMapper(context: ResponseContext): StreamMapper;
+  /** Optional: completes the input from stored state (Responses: `previous_response_id`). */
+  expandInput?(request: CanonicalRequest): Promise<void>;
+  /**
+   * A fresh mapper for one streaming answer. `accumulated` is the answer's
+   * one accumulator, already fed each event before the mapper sees it.
+   */
+  streamMapper(context: ResponseContext, accumulated: ResponseAccumulator): StreamMapper;
   /** The non-streaming answer body. */
   render(result: AccumulatedResponse, context: ResponseContext): unknown;
   /** The error body for an HTTP error answer. */
@@ -55,4 +74,11 @@ export interface Frontend {
   streamError(error: ProxyError, requestId: string): string;
   /** Optional: wraps the client stream (Anthropic's keep-alive pings). */
   wrapStream?(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /** Optional: a response finished without error (Responses: remembers it). */
+  onFinish?(result: AccumulatedResponse, context: ResponseContext): Promise<void>;
+  /**
+   * Optional: the wire's other routes below {@link path}. Returns the JSON
+   * answer, or undefined when `path` is none of them.
+   */
+  route?(request: Request, path: string, options: RouteOptions): Promise<unknown | undefined>;
 }

@@ -10,6 +10,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { EffortChoice } from "../models/choose_effort.ts";
+import type { ProxyError } from "../errors.ts";
 import type { UpstreamUsage } from "../upstream/events.ts";
 import { CLIENT_CLOSED } from "./client_gone.ts";
 
@@ -162,4 +163,17 @@ function logLine(logger: Logger, record: RequestRecord, status: number, now: num
 function numberOrUndefined(value: string | undefined): number | undefined {
   const n = Number(value);
   return value !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+/** Notes on the record the error that ended the request (code always, message for debug). */
+export function recordError(record: RequestRecord, error: ProxyError): void {
+  record.error = { code: error.code ?? error.type ?? String(error.status), message: error.message };
+}
+
+/** Headers that tell the client what codexgate did with its request. */
+export function answerHeaders(record: RequestRecord): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (record.reasoningEffort) headers["x-codexgate-reasoning-effort"] = record.reasoningEffort.used;
+  if (record.ignoredParams) headers["x-codexgate-ignored-params"] = record.ignoredParams.join(", ");
+  return headers;
 }

@@ -6,18 +6,19 @@
  *
  * @module
  */
-import type { CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { CatalogService } from "../models/catalog_service.ts";
-import type { QuotaSnapshot, QuotaTracker } from "../upstream/quota_tracker.ts";
+import type { QuotaStore } from "../state/quota_store.ts";
+import type { QuotaSnapshot } from "../upstream/quota_headers.ts";
 import { VERSION } from "../version.ts";
 
 /** What the report reads. */
 export interface StatusSources {
   config: ResolvedConfig;
-  credentials: ReadonlyMap<string, CredentialSource>;
+  credentials: CredentialService;
   catalogs: ReadonlyMap<string, CatalogService>;
-  quota: QuotaTracker;
+  quota: QuotaStore;
   now: () => number;
   startedAt: number;
 }
@@ -53,16 +54,16 @@ export async function statusReport(
       let account: BackendStatus["account"];
       let usage: BackendStatus["usage"] = null;
       try {
-        const c = await sources.credentials.get(backend.name)!.get();
+        const c = await sources.credentials.get(backend.name);
+        const latest = await sources.quota.latest(c.accountId);
         account = {
           id: shortenAccount(c.accountId),
-          plan: c.planType ?? sources.quota.latest(c.accountId)?.plan_type,
+          plan: c.planType ?? latest?.plan_type,
           token_expires_at: c.expiresAt ? new Date(c.expiresAt).toISOString() : undefined,
           token_expires_in_seconds: c.expiresAt
             ? Math.round((c.expiresAt - now) / 1000)
             : undefined,
         };
-        const latest = sources.quota.latest(c.accountId);
         if (latest) {
           const { headers: _raw, ...figures } = latest;
           usage = figures;

@@ -5,17 +5,18 @@
  * @module
  */
 import { join } from "node:path";
-import type { CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";
-import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
+import type { HostInfo } from "../upstream/headers.ts";
+import { catalogRequest } from "./catalog_request.ts";
 import { type Catalog, type CatalogModel, FALLBACK_INSTRUCTIONS, parseCatalog } from "./catalog.ts";
 
 /** Dependencies of {@link CatalogService}. */
 export interface CatalogServiceDeps {
   fetch: typeof fetch;
   now: () => number;
-  credentials: CredentialSource;
+  credentials: CredentialService;
   codexHome?: string;
   host: HostInfo;
   logger: Logger;
@@ -91,19 +92,12 @@ export class CatalogService {
   }
 
   async #fetchLive(): Promise<CatalogModel[]> {
-    const credentials = await this.#deps.credentials.get();
-    const url = `${this.#backend.base_url}/models?client_version=${
-      encodeURIComponent(this.#backend.client_version)
-    }`;
-    const id = this.#deps.newId();
-    const headers = upstreamHeaders(credentials, {
-      backend: this.#backend,
-      conversationId: id,
-      requestId: id,
+    const credentials = await this.#deps.credentials.get(this.#backend.name);
+    const { url, headers } = catalogRequest(this.#backend, {
+      credentials,
       host: this.#deps.host,
+      requestId: this.#deps.newId(),
     });
-    headers.set("accept", "application/json");
-    headers.delete("content-type");
     const res = await this.#deps.fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
     if (!res.ok) {
       await res.body?.cancel();

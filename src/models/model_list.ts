@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
-import { mergeCapabilities } from "../pipeline/merge_capabilities.ts";
+import { mergeCapabilityLayers } from "../capabilities/merge_capability_layers.ts";
 import type { Catalog, CatalogModel, CatalogSource } from "./catalog.ts";
 import type { CatalogService } from "./catalog_service.ts";
 import { clientModelId, resolveModel, visibleModels } from "./resolve_model.ts";
@@ -120,7 +120,7 @@ function modelEntry(
   model: CatalogModel,
   extra: { reasoning_effort?: string } = {},
 ): ModelEntry {
-  const capabilities = mergeCapabilities(backend.extra.codex.default_capabilities);
+  const capabilities = mergeCapabilityLayers(backend.extra.codex.default_capabilities);
   const entry: ModelEntry = {
     id,
     object: "model",

@@ -17,6 +17,8 @@ export interface ResolvedModel extends ModelRoute {
   /** The catalog entry, when the catalog knows the slug. */
   entry?: CatalogModel;
   catalog: Catalog;
+  /** The model's default Codex instructions (catalog, the CLI's cache, or codexgate's fallback). */
+  baseInstructions: string;
 }
 
 /**
@@ -35,15 +37,21 @@ export async function resolveModel(
   catalogs: ReadonlyMap<string, CatalogService>,
 ): Promise<ResolvedModel> {
   const route = routeModel(name, config);
-  const catalog = await catalogs.get(route.backend.name)!.get();
+  const service = catalogs.get(route.backend.name)!;
+  const catalog = await service.get();
   const find = (slug: string) => catalog.models.find((m) => m.slug === slug);
+  const resolved = async (found: ModelRoute): Promise<ResolvedModel> => ({
+    ...found,
+    entry: find(found.slug),
+    catalog,
+    baseInstructions: await service.baseInstructions(found.slug),
+  });
   // A catalog slug that happens to end like an effort (`x-high`) is taken whole.
   if (route.effort && find(`${route.slug}-${route.effort}`)) {
-    const slug = `${route.slug}-${route.effort}`;
-    return { backend: route.backend, slug, entry: find(slug), catalog };
+    return await resolved({ backend: route.backend, slug: `${route.slug}-${route.effort}` });
   }
   const entry = find(route.slug);
-  if (catalog.source === "configured list") return { ...route, entry, catalog };
+  if (catalog.source === "configured list") return await resolved(route);
   if (!entry) {
     throw modelNotFound(
       `The model \`${name}\` is not offered by the Codex backend (${route.backend.name}).`,
@@ -53,7 +61,7 @@ export async function resolveModel(
     );
   }
   // A suffix effort the model does not list is mapped to a level it does (choose_effort.ts).
-  return { ...route, entry, catalog };
+  return await resolved(route);
 }
 
 /** Listed (visible) slugs of a catalog, best first. */
@@ -93,15 +101,17 @@ export function modelNotFound(
  * configured list let an unknown name through).
  */
 export function withAvailableModels(
-  error: ProxyError,
-  backend: ResolvedBackend,
+  error: unknown,
+  model: ResolvedModel,
   config: ResolvedConfig,
-  catalog: Catalog,
-): ProxyError {
-  if (error.code !== "model_not_found" || error.message.includes("Available models:")) {
+): unknown {
+  if (
+    !(error instanceof ProxyError) || error.code !== "model_not_found" ||
+    error.message.includes("Available models:")
+  ) {
     return error;
   }
-  const listed = modelNotFound(error.message, backend, config, catalog);
+  const listed = modelNotFound(error.message, model.backend, config, model.catalog);
   return new ProxyError(404, listed.message, {
     code: "model_not_found",
     param: "model",

@@ -11,23 +11,26 @@
  *
  * @module
  */
-import type { Credentials, CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
+import type { Credentials } from "../auth/credentials.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { fetchWithTimeout } from "../upstream/fetch_with_timeout.ts";
+import { isHtmlAnswer } from "../upstream/html_answer.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
-import type { QuotaTracker } from "../upstream/quota_tracker.ts";
+import { type QuotaStore, recordQuota } from "../state/quota_store.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 
 /** What `forward` needs. */
 export interface ForwardContext {
   backend: ResolvedBackend;
-  credentials: CredentialSource;
-  /** Credentials `resolveAuth` chose for this request. */
-  initial: Credentials;
+  /** The credentials `resolveAuth` chose for this request. */
+  credentials: Credentials;
+  /** Asked for new credentials when the backend refuses these. */
+  credentialService: CredentialService;
   fetch: typeof fetch;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
@@ -39,8 +42,10 @@ export interface ForwardContext {
   retry?: RetryPolicy;
   /** Injectable for tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Where the plan's `x-codex-*` usage headers are kept. */
-  quota?: QuotaTracker;
+  /** Where the plan's `x-codex-*` usage figures are kept. */
+  quota?: QuotaStore;
+  /** Epoch milliseconds (when the usage figures arrived). */
+  now?: () => number;
 }
 
 /** A good upstream answer, not yet read. */
@@ -64,10 +69,11 @@ export async function forward(
   const url = `${context.backend.base_url}/responses`;
   let body = JSON.stringify(request.body);
   let reasoningDropped = false;
-  let credentials = context.initial;
+  let credentials = context.credentials;
   const timeoutMs = context.timeoutMs ?? context.backend.timeout * 1000;
   const policy = context.retry ?? new RetryPolicy({ maxRetries: context.backend.max_retries });
   const wait = context.sleep ?? sleep;
+  const now = context.now ?? Date.now;
   let authAttempt = 0;
   let attempts = 0;
   // Waits before the next attempt when the policy allows one; false: give up.
@@ -116,19 +122,25 @@ export async function forward(
         },
       );
     }
-    const quotaHeaders = context.quota?.record(credentials.accountId, response.headers) ?? {};
+    const quotaHeaders = context.quota
+      ? await recordQuota(context.quota, credentials.accountId, response.headers, now())
+      : {};
     if (response.ok) return { response, credentials, quotaHeaders };
     const text = await response.text().catch(() => "");
     if (
       (response.status === 401 || response.status === 403) && authAttempt === 0 &&
-      !isHtml(response, text)
+      !isHtmlAnswer(response.headers.get("content-type"), text)
     ) {
       authAttempt++;
       context.logger.info("backend refused the token; re-reading credentials", {
         status: response.status,
         backend: context.backend.name,
       });
-      credentials = await context.credentials.recover(credentials, context.signal);
+      credentials = await context.credentialService.recover(
+        context.backend.name,
+        credentials,
+        context.signal,
+      );
       continue;
     }
     const error = mapUpstreamHttpError(response.status, text, response.headers);
@@ -173,11 +185,6 @@ function withDetails(
     headers: { ...quotaHeaders, ...error.headers },
     cause: error.cause,
   });
-}
-
-function isHtml(response: Response, text: string): boolean {
-  return (response.headers.get("content-type") ?? "").includes("text/html") ||
-    /^\s*<(!doctype|html)/i.test(text);
 }
 
 function abortedError(signal: AbortSignal): ProxyError {

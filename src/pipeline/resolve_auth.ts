@@ -1,25 +1,35 @@
 /**
- * Stage 1 of 5: the credentials for this request's backend, from that
- * backend's credential source (auth.json, refreshed when about to expire).
+ * Stage 1 of 5: who this request goes out as: the credentials of an account
+ * of the backend its model routes to, from the credential service (auth.json
+ * by default, refreshed when about to expire).
  *
  * @module
  */
-import type { Credentials, CredentialSource } from "../auth/credentials.ts";
+import type { CredentialService } from "../auth/credential_service.ts";
+import type { Credentials } from "../auth/credentials.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
-import { ProxyError } from "../errors.ts";
 
-/** Credential sources by backend name, built once by the app. */
-export type CredentialSources = ReadonlyMap<string, CredentialSource>;
+/** The outcome of stage 1. */
+export interface ResolvedAuth {
+  backend: ResolvedBackend;
+  credentials: Credentials;
+}
 
-/** Resolves credentials for `backend`. */
+/** Options of {@link resolveAuth}. */
+export interface ResolveAuthOptions {
+  credentials: CredentialService;
+  /** Aborted when the client goes away (stops waiting for a refresh). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolves the credentials for `backend`.
+ *
+ * @throws {ProxyError} 401 when the backend has no usable sign-in.
+ */
 export async function resolveAuth(
   backend: ResolvedBackend,
-  sources: CredentialSources,
-  signal?: AbortSignal,
-): Promise<{ source: CredentialSource; credentials: Credentials }> {
-  const source = sources.get(backend.name);
-  if (!source) {
-    throw new ProxyError(500, `No credential source for backend ${backend.name}`);
-  }
-  return { source, credentials: await source.get(signal) };
+  options: ResolveAuthOptions,
+): Promise<ResolvedAuth> {
+  return { backend, credentials: await options.credentials.get(backend.name, options.signal) };
 }

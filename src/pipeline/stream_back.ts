@@ -2,66 +2,112 @@
  * Stage 5 of 5: the backend's event stream → the client's answer, streaming
  * or aggregated. Waits for the first event before committing to 200, so a
  * failure that comes first still gets a real HTTP status; after that, a
- * failure is one in-band error event and a clean close. A client that leaves
- * ends the stream quietly (499 in the request log line, nothing else).
+ * failure is one in-band error event and a clean close.
  *
  * @module
  */
-import { type EventTransform, transformBatch } from "../capabilities/event_transform.ts";
-import type { AccumulatedResponse } from "../core/response_accumulator.ts";
-import { ResponseAccumulator } from "../core/response_accumulator.ts";
+import { createCapabilityTransform } from "../capabilities/capability_transforms.ts";
+import { transformBatch } from "../capabilities/event_transform.ts";
+import type { CompiledRule } from "../capabilities/reactor_rules.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
+import type { ResolvedBackend } from "../config/load_config.ts";
+import type { AccumulatedResponse } from "../upstream/response_accumulator.ts";
+import { ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import type { Frontend, ResponseContext } from "../dialects/frontend.ts";
 import { ProxyError } from "../errors.ts";
 import { clientClosedError } from "../http/client_gone.ts";
 import type { Logger } from "../log.ts";
+import type { CanonicalRequest } from "../request/request_model.ts";
+import type { UpstreamRequest } from "../upstream/upstream_request.ts";
+import type { UpstreamAnswer } from "./forward.ts";
 import { UpstreamEventReader } from "../upstream/upstream_event_reader.ts";
 import { TERMINAL_EVENTS, type UpstreamEvent } from "../upstream/events.ts";
 import { mapUpstreamEventError } from "../upstream/map_upstream_error.ts";
 
 /** Options of {@link streamBack}. */
 export interface StreamBackOptions {
+  /** The client's wire: its mapper, renderer, error shapes and finish hook. */
   frontend: Frontend;
-  context: ResponseContext;
-  stream: boolean;
-  /** Milliseconds allowed between upstream reads (and before the first event). */
-  idleTimeoutMs: number;
+  /** The client's request, as parsed. */
+  request: CanonicalRequest;
+  /** What went upstream (its body, and the tool names that had to be made safe). */
+  upstream: UpstreamRequest;
+  capabilities: Readonly<Capabilities>;
+  /** The backend that answers (`timeout`, `reasoning_field`). */
+  backend: ResolvedBackend;
+  /** The backend's reactor rules, compiled once when the app started. */
+  reactorRules: readonly CompiledRule[];
+  requestId: string;
+  /** Epoch milliseconds (the answer's `created`). */
+  now: () => number;
   logger: Logger;
-  /** Extra response headers (quota, request id). */
-  headers?: Record<string, string>;
   /** Called once when the answer ends, with what was accumulated. */
   onFinish?: (result: AccumulatedResponse, error?: ProxyError) => void;
   /** Called once when the first event arrives (time to first byte). */
   onFirstEvent?: () => void;
-  /** Capability transforms (tool-call reactor, tool calls as text), before any mapping. */
-  transform?: EventTransform;
+  /** Headers the answer carries besides the quota headers and the request id. */
+  headers?: Record<string, string>;
   /** The client's request signal: aborted when its connection drops. */
   signal?: AbortSignal;
 }
 
 /**
- * Builds the client's Response from the upstream answer body.
+ * Builds the client's Response from the upstream answer.
  *
  * @throws {ProxyError} when the backend fails before its first output event.
  */
 export async function streamBack(
-  upstream: ReadableStream<Uint8Array>,
+  answer: UpstreamAnswer,
   options: StreamBackOptions,
 ): Promise<Response> {
-  const { frontend, context, logger } = options;
-  const reader = new UpstreamEventReader(upstream, options.idleTimeoutMs, logger);
-  const transform = options.transform;
-  const transformed = (batch: { event: UpstreamEvent; raw: string }[]) =>
-    transform ? transformBatch(transform, batch) : batch;
+  const { frontend, logger, request, upstream } = options;
+  // The plan's usage headers and the request id travel on every answer.
+  const headers = {
+    ...answer.quotaHeaders,
+    ...options.headers,
+    "x-request-id": options.requestId,
+  };
+  const context: ResponseContext = {
+    model: request.model,
+    requestId: options.requestId,
+    created: Math.floor(options.now() / 1000),
+    capabilities: options.capabilities,
+    request,
+    upstreamBody: upstream.body,
+    toolNameFromUpstream: (name) => upstream.toolNames?.get(name) ?? name,
+    reasoningField: options.backend.extra.codex.reasoning_field,
+  };
+  const reader = new UpstreamEventReader(
+    answer.response.body!,
+    options.backend.timeout * 1000,
+    logger,
+  );
+  // Capability transforms (tool-call reactor, tool calls as text), before any mapping.
+  const transform = createCapabilityTransform(options.capabilities, {
+    rules: options.reactorRules,
+    logger,
+    requestId: options.requestId,
+    toolName: context.toolNameFromUpstream,
+  });
+  const transformed = (batch: Batch) => transform ? transformBatch(transform, batch) : batch;
   const accumulator = new ResponseAccumulator();
   let finished = false;
   const finish = (error?: ProxyError) => {
     if (finished) return;
     finished = true;
-    options.onFinish?.(accumulator.result(), error);
+    const result = accumulator.result();
+    options.onFinish?.(result, error);
+    if (error || !frontend.onFinish) return;
+    frontend.onFinish(result, context).catch((err) =>
+      logger.error("the frontend's finish hook failed", {
+        requestId: options.requestId,
+        error: (err as Error)?.message ?? String(err),
+      })
+    );
   };
 
   // Peek: the first batch decides between a real HTTP error and a 200.
-  let first: { event: UpstreamEvent; raw: string }[] | undefined;
+  let first: Batch | undefined;
   try {
     first = await reader.next();
   } catch (err) {
@@ -90,53 +136,66 @@ export async function streamBack(
     throw mapUpstreamEventError(firstFailure.event);
   }
 
-  if (!options.stream) {
-    try {
-      let batch: typeof first | undefined = first;
-      while (batch) {
-        for (const { event } of transformed(batch)) accumulator.push(event);
-        if (accumulator.finished) break;
-        batch = await reader.next();
-      }
-    } catch (err) {
-      if (err instanceof ProxyError || options.signal?.aborted) throw err;
-      throw new ProxyError(
-        502,
-        `Reading the Codex backend stream failed: ${(err as Error).message}`,
-        { code: "upstream_stream_error", type: "upstream_error", cause: err },
-      );
-    } finally {
-      reader.cancel();
-    }
-    const result = accumulator.result();
-    if (!accumulator.finished) {
-      const error = new ProxyError(
-        502,
-        "The Codex backend stream ended before the response completed",
-        {
-          code: "upstream_stream_cut",
-          type: "upstream_error",
-        },
-      );
-      finish(error);
-      throw error;
-    }
-    if (result.outcome === "failed" && result.failure) {
-      const error = mapUpstreamEventError(result.failure);
-      finish(error);
-      throw error;
-    }
-    finish();
-    return Response.json(frontend.render(result, context), { headers: options.headers });
-  }
-
-  const mapper = frontend.streamMapper(context);
-  const encoder = new TextEncoder();
-  let pending: typeof first | undefined = first;
-  // The client can leave at any await: its connection drops (the signal) or it
-  // cancels the body (cancel below). Then nothing more is written, nothing is logged here.
+  // One loop serves both answers: every event goes through the transforms into the one
+  // accumulator and, when streaming, the frontend's mapper.
+  const mapper = request.stream ? frontend.streamMapper(context, accumulator) : undefined;
+  let pending: Batch | undefined = first;
+  // The client can leave at any await: its connection drops (the signal) or it cancels the
+  // body (cancel below). Then nothing more is written and nothing is logged here.
   let cancelled = false;
   const clientGone = () => cancelled || options.signal?.aborted === true;
+  const next = async (): Promise<Step> => {
+    let batch: Batch | undefined;
+    try {
+      batch = pending ?? await reader.next();
+    } catch (err) {
+      reader.cancel();
+      // A read cut short by the client leaving is not the backend's failure.
+      if (clientGone()) return { out: "", end: { error: clientClosedError(), inBand: false } };
+      const error = err instanceof ProxyError ? err : new ProxyError(
+        502,
+        `Reading the Codex backend stream failed: ${(err as Error).message}`,
+        { code: "upstream_stream_error", type: "upstream_error" },
+      );
+      logger.warn("upstream stream failed after its first event", {
+        requestId: options.requestId,
+        error: error.message,
+      });
+      return { out: "", end: { error, inBand: false } };
+    }
+    pending = undefined;
+    if (batch === undefined) {
+      if (accumulator.finished) return { out: "", end: { inBand: true } };
+      return { out: "", end: { error: streamCut(), inBand: false } };
+    }
+    let out = "";
+    for (const { event, raw } of transformed(batch)) {
+      accumulator.push(event);
+      if (mapper) out += mapper.map(event, raw);
+      if (TERMINAL_EVENTS.has(event.type) || mapper?.finished?.()) break;
+    }
+    if (!accumulator.finished && !mapper?.finished?.()) return { out };
+    reader.cancel();
+    // A `response.failed` / `error` event: the mapper already told a streaming client in band.
+    const { failure } = accumulator.result();
+    return {
+      out,
+      end: { error: failure ? mapUpstreamEventError(failure) : undefined, inBand: true },
+    };
+  };
+
+  if (!mapper) {
+    let end: Step["end"];
+    while (!end) end = (await next()).end;
+    if (end.error) {
+      finish(end.error);
+      throw end.error;
+    }
+    finish();
+    return Response.json(frontend.render(accumulator.result(), context), { headers });
+  }
+
+  const encoder = new TextEncoder();
   const leave = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     reader.cancel();
     finish(clientClosedError());
@@ -148,62 +207,22 @@ export async function streamBack(
   };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      try {
-        // Loop until something is written: a pull that enqueues nothing is not called again.
-        for (;;) {
-          const batch = pending ?? await reader.next();
-          pending = undefined;
-          if (clientGone()) return leave(controller);
-          if (batch === undefined) {
-            const cut = accumulator.finished ? undefined : new ProxyError(
-              502,
-              "The Codex backend stream ended before the response completed",
-              { code: "upstream_stream_cut", type: "upstream_error" },
-            );
-            const out = cut ? frontend.streamError(cut, context.requestId) : mapper.end();
-            if (out) controller.enqueue(encoder.encode(out));
-            finish(cut);
-            controller.close();
-            return;
-          }
-          let out = "";
-          for (const { event, raw } of transformed(batch)) {
-            accumulator.push(event);
-            out += mapper.map(event, raw);
-            if (TERMINAL_EVENTS.has(event.type) || mapper.finished?.()) break;
-          }
-          if (accumulator.finished || mapper.finished?.()) {
-            out += mapper.end();
-            reader.cancel();
-            if (out) controller.enqueue(encoder.encode(out));
-            finish();
-            controller.close();
-            return;
-          }
-          if (out) {
-            controller.enqueue(encoder.encode(out));
-            return;
-          }
-        }
-      } catch (err) {
-        // A read cut short by the client leaving is not the backend's failure.
+      // Loop until something is written: a pull that enqueues nothing is not called again.
+      for (;;) {
+        const { out, end } = await next();
         if (clientGone()) return leave(controller);
-        const error = err instanceof ProxyError ? err : new ProxyError(
-          502,
-          `Reading the Codex backend stream failed: ${(err as Error).message}`,
-          {
-            code: "upstream_stream_error",
-            type: "upstream_error",
-          },
-        );
-        logger.warn("upstream stream failed after the first byte", {
-          requestId: context.requestId,
-          error: error.message,
-        });
-        reader.cancel();
-        controller.enqueue(encoder.encode(frontend.streamError(error, context.requestId)));
+        if (!end) {
+          if (!out) continue;
+          controller.enqueue(encoder.encode(out));
+          return;
+        }
+        const { error } = end;
+        const last = out +
+          (error && !end.inBand ? frontend.streamError(error, context.requestId) : mapper.end());
+        if (last) controller.enqueue(encoder.encode(last));
         finish(error);
         controller.close();
+        return;
       }
     },
     cancel(reason) {
@@ -219,8 +238,29 @@ export async function streamBack(
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
       "x-accel-buffering": "no",
-      ...options.headers,
+      ...headers,
     },
+  });
+}
+
+/** One upstream read's events, each with its JSON text. */
+type Batch = { event: UpstreamEvent; raw: string }[];
+
+/** One pass of the loop: text for a streaming client, and how the answer ended, once it did. */
+interface Step {
+  out: string;
+  end?: {
+    /** Why the answer failed, if it did. */
+    error?: ProxyError;
+    /** Whether the mapper already wrote the ending (else a stream gets the frontend's error event). */
+    inBand: boolean;
+  };
+}
+
+function streamCut(): ProxyError {
+  return new ProxyError(502, "The Codex backend stream ended before the response completed", {
+    code: "upstream_stream_cut",
+    type: "upstream_error",
   });
 }
 

@@ -3,65 +3,99 @@
  * exact body the Codex backend accepts (docs/backend-protocol.md#request-body).
  * Pure: no I/O.
  *
+ * One translation for every wire. With `codex_passthrough` a Responses
+ * request already speaks the backend's wire, so it differs at three points
+ * only: the client's own `instructions` go as they are, no Codex tools or
+ * environment message are added, and its `include` list is kept.
+ *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
-import { deriveConversationId } from "../core/conversation_id.ts";
-import { placeSystemPrompt } from "../core/place_system_prompt.ts";
-import type { EnvironmentContext } from "../config/schema.ts";
+import { CODEX_TOOLS } from "../capabilities/codex_tools.ts";
+import type { EnvironmentContext } from "../capabilities/environment_override.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
+import type { ResolvedModel } from "../models/resolve_model.ts";
+import { chooseEffort } from "../models/choose_effort.ts";
 import type {
   CanonicalRequest,
   InputItem,
   MessageItem,
   ToolDefinition,
-} from "../core/request_model.ts";
-import { dropInstructionsEcho } from "../core/instructions_echo.ts";
-import { sanitizeInput } from "../core/sanitize_input.ts";
+} from "../request/request_model.ts";
+import { deriveConversationId } from "../translate/conversation_id.ts";
+import { dropInstructionsEcho } from "../translate/instructions_echo.ts";
+import { placeSystemPrompt } from "../translate/place_system_prompt.ts";
+import { sanitizeInput } from "../translate/sanitize_input.ts";
 import {
   buildToolNameMap,
   mentionedToolNames,
   renameCall,
   renameChoice,
   renameTool,
-} from "../core/tool_names.ts";
-import type { TranslateContext } from "./translate_context.ts";
-import { translatePassthrough } from "./translate_passthrough.ts";
+} from "../translate/tool_names.ts";
 import type { UpstreamBody, UpstreamRequest } from "../upstream/upstream_request.ts";
 
-export type { TranslateContext } from "./translate_context.ts";
+/** What `translate` needs besides the request. */
+export interface TranslateContext {
+  capabilities: Readonly<Capabilities>;
+  /**
+   * The routed model: its backend, upstream slug, the effort its name implies
+   * (`gpt-5.4-high`), its catalog entry and its base instructions.
+   */
+  model: Pick<ResolvedModel, "backend" | "slug" | "effort" | "entry" | "baseInstructions">;
+  /** How the client's wire names the reasoning effort (for the 400 on one the model lacks). */
+  effortParam: string;
+  /** The request's own `<environment_context>` values (over the backend's). */
+  environment?: EnvironmentContext;
+  /** Fresh id for `x-client-request-id`. */
+  requestId: string;
+  /** The Codex agent's standard tools, for `tool_schema_mode` other than custom_only (default: CODEX_TOOLS). */
+  codexTools?: readonly ToolDefinition[];
+}
 
-/** Builds the upstream request. */
+/** Always asked for: encrypted reasoning is what a later turn can replay. */
+const ENCRYPTED_REASONING = "reasoning.encrypted_content";
+
+/**
+ * Builds the upstream request.
+ *
+ * @throws {ProxyError} 400 when the requested reasoning effort has no known meaning.
+ */
 export function translate(request: CanonicalRequest, context: TranslateContext): UpstreamRequest {
-  const { capabilities } = context;
-  if (capabilities.codex_passthrough && request.dialect === "responses") {
-    return translatePassthrough(request, context);
-  }
-  const clientSystem = [...(request.instructions ? [request.instructions] : []), ...request.system]
-    .filter((s) => s.trim() !== "")
-    .join("\n\n");
-  const { instructions, leadingDeveloper } = placeSystemPrompt(
-    clientSystem,
-    context.baseInstructions,
-    capabilities.prompt_mode,
-  );
+  const { capabilities, model } = context;
+  // An effort the model lacks is mapped to its nearest level; only an unknown one is refused
+  // (docs/compatibility.md).
+  const effort = chooseEffort(request.reasoning?.effort ?? model.effort, {
+    model: model.entry,
+    param: request.reasoning?.effort === undefined ? "model" : context.effortParam,
+  });
+  const passthrough = capabilities.codex_passthrough && request.dialect === "responses";
+  const prompt = systemPrompt(request, context, passthrough);
 
   const input: InputItem[] = [];
+  const environment = { ...model.backend.extra.codex.environment_context, ...context.environment };
   // With no values at all there is nothing to say: no empty message.
   if (
-    capabilities.include_environment_context &&
-    Object.values(context.environmentContext).some((v) => v !== undefined)
+    !passthrough && capabilities.include_environment_context &&
+    Object.values(environment).some((v) => v !== undefined)
   ) {
-    input.push(userText(renderEnvironmentContext(context.environmentContext)));
+    input.push(userText(renderEnvironmentContext(environment)));
   }
-  if (leadingDeveloper) input.push(developerText(leadingDeveloper));
-  for (const item of dropInstructionsEcho(request.input, instructions)) {
+  input.push(...prompt.leading);
+  const conversation = prompt.placed
+    ? dropInstructionsEcho(request.input, prompt.instructions)
+    : request.input;
+  for (const item of conversation) {
     // A system message left in the conversation goes as `developer`: the backend takes no `system`.
     input.push(isMessage(item) && item.role === "system" ? { ...item, role: "developer" } : item);
   }
 
-  const sanitized = sanitizeInput(input, { resolveReference: context.resolveItemReference });
+  const sanitized = sanitizeInput(input, {
+    resolveReference: (id) => request.referenced_items?.get(id),
+  });
 
-  const selected = selectTools(request.tools, context.codexTools, capabilities.tool_schema_mode);
+  const selected = passthrough
+    ? request.tools
+    : selectTools(request.tools, context.codexTools ?? CODEX_TOOLS, capabilities.tool_schema_mode);
   // Names the backend refuses go up as safe names; the answer maps them back
   // (docs/backend-protocol.md#tool-names).
   const toolNames = buildToolNameMap(
@@ -71,12 +105,12 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const upstreamInput = sanitized.input.map((item) => renameCall(item, toolNames));
   const toolChoice = renameChoice(request.tool_choice ?? "auto", toolNames);
   const reasoning = { ...request.reasoning };
-  if (reasoning.effort === undefined && context.effort) reasoning.effort = context.effort;
+  if (effort) reasoning.effort = effort.used;
 
-  const conversationId = request.prompt_cache_key ?? deriveConversationId(clientSystem, request);
+  const conversationId = request.prompt_cache_key ?? deriveConversationId(prompt.seed, request);
   const body: UpstreamBody = {
-    model: context.slug,
-    instructions,
+    model: model.slug,
+    instructions: prompt.instructions,
     input: upstreamInput,
     tools,
     tool_choice: toolChoice,
@@ -84,7 +118,9 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     reasoning: Object.keys(reasoning).length > 0 ? reasoning : undefined,
     store: false,
     stream: true,
-    include: ["reasoning.encrypted_content"],
+    include: passthrough
+      ? [...new Set([...(request.include ?? []), ENCRYPTED_REASONING])]
+      : [ENCRYPTED_REASONING],
     prompt_cache_key: conversationId,
   };
   if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
@@ -96,6 +132,52 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     requestId: context.requestId,
     notes: sanitized.notes,
     toolNames: toolNames.reverse,
+    effort,
+  };
+}
+
+/** Where the client's system prompt goes. */
+interface SystemPrompt {
+  /** The body's `instructions`. */
+  instructions: string;
+  /** Developer messages that go before the conversation. */
+  leading: InputItem[];
+  /** Whether `instructions` were placed by `prompt_mode` (then a leading echo of them is dropped). */
+  placed: boolean;
+  /** The text a conversation id is derived from, with the first user message. */
+  seed: string;
+}
+
+function systemPrompt(
+  request: CanonicalRequest,
+  context: TranslateContext,
+  passthrough: boolean,
+): SystemPrompt {
+  if (passthrough && request.instructions !== undefined) {
+    // The client's own instructions go as they are; its system items travel as a developer message.
+    const systemText = request.system.join("\n\n");
+    return {
+      instructions: request.instructions,
+      leading: systemText ? [developerText(systemText)] : [],
+      placed: false,
+      seed: [request.instructions, systemText].join("\n\n"),
+    };
+  }
+  const clientSystem = [...(request.instructions ? [request.instructions] : []), ...request.system]
+    .filter((s) => s.trim() !== "")
+    .join("\n\n");
+  // The Codex CLI's shape (passthrough without instructions): its first developer message is the
+  // base instructions, which move into `instructions` (docs/backend-protocol.md).
+  const { instructions, leadingDeveloper } = placeSystemPrompt(
+    clientSystem,
+    context.model.baseInstructions,
+    context.capabilities.prompt_mode,
+  );
+  return {
+    instructions,
+    leading: leadingDeveloper ? [developerText(leadingDeveloper)] : [],
+    placed: true,
+    seed: passthrough ? [instructions, clientSystem].join("\n\n") : clientSystem,
   };
 }
 

@@ -5,8 +5,19 @@
  *
  * @module
  */
-import type { Credentials } from "../auth/credentials.ts";
-import type { ResolvedBackend } from "../config/load_config.ts";
+
+/** The account a request goes out as (auth's `Credentials` are one). */
+export interface UpstreamAccount {
+  readonly accessToken: string;
+  readonly accountId: string;
+}
+
+/** How codexgate presents itself to a backend (a configured backend is one). */
+export interface ClientIdentity {
+  originator: string;
+  client_version: string;
+  extra_headers: Readonly<Record<string, string>>;
+}
 
 /** What varies between hosts in the User-Agent. */
 export interface HostInfo {
@@ -16,8 +27,8 @@ export interface HostInfo {
 
 /** Builds the upstream headers for one request. */
 export function upstreamHeaders(
-  credentials: Credentials,
-  options: { backend: ResolvedBackend; conversationId: string; requestId: string; host: HostInfo },
+  credentials: UpstreamAccount,
+  options: { backend: ClientIdentity; conversationId: string; requestId: string; host: HostInfo },
 ): Headers {
   const { backend } = options;
   const headers = new Headers({

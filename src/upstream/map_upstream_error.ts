@@ -6,6 +6,7 @@
  */
 import { ProxyError } from "../errors.ts";
 import type { UpstreamEvent } from "./events.ts";
+import { isHtmlAnswer } from "./html_answer.ts";
 
 /** Maps a non-2xx backend answer to a client error. */
 export function mapUpstreamHttpError(
@@ -13,8 +14,7 @@ export function mapUpstreamHttpError(
   bodyText: string,
   headers: Headers,
 ): ProxyError {
-  const contentType = headers.get("content-type") ?? "";
-  if (contentType.includes("text/html") || /^\s*<(!doctype|html)/i.test(bodyText)) {
+  if (isHtmlAnswer(headers.get("content-type"), bodyText)) {
     return new ProxyError(
       502,
       `The Codex backend answered ${status} with an HTML page (likely a Cloudflare challenge or an outage page), not an API response. Try again later; if it persists, check that the backend URL is right.`,

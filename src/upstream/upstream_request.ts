@@ -8,7 +8,7 @@ import type {
   ReasoningSettings,
   ToolChoice,
   ToolDefinition,
-} from "../core/request_model.ts";
+} from "../request/request_model.ts";
 
 /**
  * The allow-listed upstream body (docs/backend-protocol.md#the-allow-list).
@@ -58,4 +58,6 @@ export interface UpstreamRequest {
   notes?: string[];
   /** Upstream tool name → the client's name, for names that had to be made safe. */
   toolNames?: ReadonlyMap<string, string>;
+  /** The reasoning effort the client asked for and the one that went upstream. */
+  effort?: { requested: string; used: string };
 }

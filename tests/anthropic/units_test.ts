@@ -1,6 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
 import { startProxy } from "../support/harness.ts";
-import { cutAtStopSequence, StopSequenceCutter } from "../../src/core/stop_sequence_cutter.ts";
+import { cutAtStopSequence, StopSequenceCutter } from "../../src/dialects/stop_sequence_cutter.ts";
 import { withPings } from "../../src/dialects/anthropic_messages/ping_stream.ts";
 import { claudeModelAlias } from "../../src/models/claude_model_aliases.ts";
 import { anthropicErrorType } from "../../src/dialects/anthropic_messages/error_body.ts";

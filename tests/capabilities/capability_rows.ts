@@ -9,7 +9,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import type { ProxyHarness } from "../support/harness.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import type { Reply as FakeReply } from "../support/fake_codex.ts";
-import type { CAPABILITY_VALUES } from "../../src/config/capabilities.ts";
+import type { CAPABILITY_VALUES } from "../../src/capabilities/schema.ts";
 import { CODEX_TOOLS } from "../../src/capabilities/codex_tools.ts";
 import type { ChatCall, SeenAnswer } from "./chat_client.ts";
 

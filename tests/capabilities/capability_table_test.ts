@@ -5,7 +5,7 @@
  */
 import { assertEquals } from "../support/assert.ts";
 import { startProxy } from "../support/harness.ts";
-import { CAPABILITY_VALUES } from "../../src/config/capabilities.ts";
+import { CAPABILITY_VALUES } from "../../src/capabilities/schema.ts";
 import { chatOnce, chatStream } from "./chat_client.ts";
 import {
   BASE,

@@ -5,13 +5,13 @@
 import { assertEquals } from "../support/assert.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import { createLogger } from "../../src/log.ts";
-import { ResponseAccumulator } from "../../src/core/response_accumulator.ts";
+import { ResponseAccumulator } from "../../src/upstream/response_accumulator.ts";
 import { compileReactorRules } from "../../src/capabilities/reactor_rules.ts";
 import { ToolCallReactor } from "../../src/capabilities/tool_call_reactor.ts";
 import { ToolTextFormatter } from "../../src/capabilities/tool_text_format.ts";
 import type { EventTransform } from "../../src/capabilities/event_transform.ts";
 import type { UpstreamEvent } from "../../src/upstream/events.ts";
-import type { ReactorRule } from "../../src/config/schema.ts";
+import type { ReactorRule } from "../../src/capabilities/reactor_rules.ts";
 import { parseConfigText } from "../../src/config/load_config.ts";
 import exampleYaml from "../../config.example.yaml" with { type: "text" };
 

@@ -2,7 +2,7 @@ import { assertEquals } from "../support/assert.ts";
 import { replies } from "../support/fake_codex.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import { startProxy } from "../support/harness.ts";
-import { MISSING_OUTPUT_TEXT } from "../../src/core/sanitize_input.ts";
+import { MISSING_OUTPUT_TEXT } from "../../src/translate/sanitize_input.ts";
 import { openaiClient, rawChat, upstreamBody, userItem } from "./_helpers.ts";
 import type OpenAI from "openai";
 

@@ -1,8 +1,8 @@
 import { assertEquals } from "../support/assert.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
-import { ENTHUSIAST_MODE } from "../../src/config/capabilities.ts";
-import type { CanonicalRequest } from "../../src/core/request_model.ts";
-import { ResponseAccumulator } from "../../src/core/response_accumulator.ts";
+import { ENTHUSIAST_MODE } from "../../src/capabilities/schema.ts";
+import type { CanonicalRequest } from "../../src/request/request_model.ts";
+import { ResponseAccumulator } from "../../src/upstream/response_accumulator.ts";
 import { createChatStreamMapper } from "../../src/dialects/chat_completions/stream_mapper.ts";
 import { renderChatResponse } from "../../src/dialects/chat_completions/render_response.ts";
 import type { ResponseContext } from "../../src/dialects/frontend.ts";

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertNotEquals } from "../support/assert.ts";
-import { buildToolNameMap, isValidToolName } from "../../src/core/tool_names.ts";
+import { buildToolNameMap, isValidToolName } from "../../src/translate/tool_names.ts";
 
 Deno.test("buildToolNameMap() keeps valid names and makes others safe, stable and reversible", () => {
   const long = "x".repeat(70);

@@ -28,7 +28,7 @@ async function childEnv(home: string, path: string): Promise<Record<string, stri
 
 /** The permission (and --quiet) flags of `deno task start`, which are the compiled binary's. */
 const BINARY_PERMISSIONS = denoJson.tasks.start.split(/\s+/).filter((w) =>
-  w.startsWith("--allow-") || w === "--ignore-env" || w === "--quiet"
+  w.startsWith("--allow-") || w === "--ignore-env" || w === "--quiet" || w.startsWith("-P")
 );
 
 /**

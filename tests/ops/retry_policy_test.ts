@@ -5,7 +5,7 @@ import { resolveConfig } from "../../src/config/load_config.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { createLogger } from "../../src/log.ts";
 import type { Credentials } from "../../src/auth/credentials.ts";
-import { QuotaTracker } from "../../src/upstream/quota_tracker.ts";
+import { MemoryQuotaStore } from "../../src/state/memory_quota_store.ts";
 
 const status = (s: number, code: string | null = null, retryAfter: string | null = null) => ({
   kind: "status" as const,
@@ -93,7 +93,7 @@ Deno.test("forward: retries use the injected sleep with the policy's delays", as
     );
   }) as typeof fetch;
   const slept: number[] = [];
-  const quota = new QuotaTracker();
+  const quota = new MemoryQuotaStore();
   const creds: Credentials = { accessToken: "a", accountId: "acct", path: "/x" };
   const answer = await forward({
     body: {} as never,
@@ -101,8 +101,12 @@ Deno.test("forward: retries use the injected sleep with the policy's delays", as
     requestId: "r",
   }, {
     backend,
-    credentials: { get: () => Promise.resolve(creds), recover: () => Promise.resolve(creds) },
-    initial: creds,
+    credentials: creds,
+    credentialService: {
+      get: () => Promise.resolve(creds),
+      recover: () => Promise.resolve(creds),
+      inspect: () => Promise.reject(new Error("not used")),
+    },
     fetch: fetchFn,
     signal: new AbortController().signal,
     host: { os: "linux", arch: "x86_64" },
@@ -117,6 +121,6 @@ Deno.test("forward: retries use the injected sleep with the policy's delays", as
   assertEquals(answer.response.status, 200);
   assertEquals(slept, [500, 1000]);
   assertEquals(answer.quotaHeaders, { "x-codex-primary-used-percent": "33" });
-  assertEquals(quota.latest("acct")?.primary?.used_percent, 33);
+  assertEquals((await quota.latest("acct"))?.primary?.used_percent, 33);
   await answer.response.body?.cancel();
 });

@@ -1,7 +1,7 @@
 import { assertEquals } from "../support/assert.ts";
 import OpenAI from "openai";
-import type { InputItem } from "../../src/core/request_model.ts";
-import { MISSING_OUTPUT_TEXT, sanitizeInput } from "../../src/core/sanitize_input.ts";
+import type { InputItem } from "../../src/request/request_model.ts";
+import { MISSING_OUTPUT_TEXT, sanitizeInput } from "../../src/translate/sanitize_input.ts";
 import { validateBody } from "../support/fake_codex.ts";
 import { startProxy } from "../support/harness.ts";
 

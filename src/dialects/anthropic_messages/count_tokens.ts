@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { CanonicalRequest, ContentPart, InputItem } from "../../core/request_model.ts";
+import type { CanonicalRequest, ContentPart, InputItem } from "../../request/request_model.ts";
 import { parseAnthropicRequest } from "./parse_request.ts";
 
 /** Characters per estimated token. */

@@ -9,6 +9,7 @@ import { anthropicErrorBody, anthropicStreamError } from "./error_body.ts";
 import { parseAnthropicRequest } from "./parse_request.ts";
 import { withPings } from "./ping_stream.ts";
 import { renderAnthropicResponse } from "./render_response.ts";
+import { handleAnthropicRoute } from "./routes.ts";
 import { createAnthropicStreamMapper, PING_FRAME } from "./stream_mapper.ts";
 
 /** Milliseconds of silence after which a stream gets a `ping`. */
@@ -21,12 +22,15 @@ export function createAnthropicFrontend(
   const intervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   return {
     dialect: "anthropic",
+    path: "/v1/messages",
+    effortParam: "reasoning.effort",
     parse: parseAnthropicRequest,
     streamMapper: createAnthropicStreamMapper,
     render: renderAnthropicResponse,
     errorBody: anthropicErrorBody,
     streamError: anthropicStreamError,
     wrapStream: (body) => withPings(body, { intervalMs, frame: PING_FRAME }),
+    route: handleAnthropicRoute,
   };
 }
 

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { ReasoningSettings } from "../../core/request_model.ts";
+import type { ReasoningSettings } from "../../request/request_model.ts";
 import { badRequest } from "../../errors.ts";
 
 /** Budgets below this are `low` (Claude Code's "think" sends 4000). */

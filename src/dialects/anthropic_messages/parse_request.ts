@@ -21,7 +21,7 @@ import type {
   InputItem,
   ToolChoice,
   ToolDefinition,
-} from "../../core/request_model.ts";
+} from "../../request/request_model.ts";
 import { badRequest } from "../../errors.ts";
 import { mapThinking } from "./map_thinking.ts";
 

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { AccumulatedResponse } from "../../core/response_accumulator.ts";
+import type { AccumulatedResponse } from "../../upstream/response_accumulator.ts";
 import type { UpstreamItem } from "../../upstream/events.ts";
 import type { ResponseContext } from "../frontend.ts";
 import { mapStopReason } from "./map_stop_reason.ts";
 import { mapAnthropicUsage } from "./map_usage.ts";
-import { cutAtStopSequence } from "../../core/stop_sequence_cutter.ts";
+import { cutAtStopSequence } from "../stop_sequence_cutter.ts";
 
 /** The message id for a request: `msg_` + the request id without dashes. */
 export function messageId(requestId: string): string {

@@ -22,7 +22,7 @@ import { anthropicStreamError } from "./error_body.ts";
 import { mapStopReason } from "./map_stop_reason.ts";
 import { mapAnthropicUsage } from "./map_usage.ts";
 import { messageId, thinkingRequested } from "./render_response.ts";
-import { StopSequenceCutter } from "../../core/stop_sequence_cutter.ts";
+import { StopSequenceCutter } from "../stop_sequence_cutter.ts";
 
 /** The `ping` frame. */
 export const PING_FRAME: string = eventFrame("ping", '{"type":"ping"}');

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Frontend } from "../frontend.ts";
-import { openAIErrorBody } from "../openai_error.ts";
+import { chatErrorBody, chatStreamError } from "./error_body.ts";
 import { parseChatRequest } from "./parse_request.ts";
 import { renderChatResponse } from "./render_response.ts";
 import { createChatStreamMapper } from "./stream_mapper.ts";
@@ -12,10 +12,11 @@ import { createChatStreamMapper } from "./stream_mapper.ts";
 /** Chat Completions wire. */
 export const chatCompletionsFrontend: Frontend = {
   dialect: "chat",
+  path: "/v1/chat/completions",
+  effortParam: "reasoning_effort",
   parse: parseChatRequest,
   streamMapper: createChatStreamMapper,
   render: renderChatResponse,
-  errorBody: openAIErrorBody,
-  streamError: (error, requestId) =>
-    `data: ${JSON.stringify(openAIErrorBody(error, requestId))}\n\n`,
+  errorBody: chatErrorBody,
+  streamError: chatStreamError,
 };

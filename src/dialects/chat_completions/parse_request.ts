@@ -10,8 +10,8 @@ import type {
   InputItem,
   ToolChoice,
   ToolDefinition,
-} from "../../core/request_model.ts";
-import { schemaFormatOfJsonObject } from "../../core/json_object_format.ts";
+} from "../../request/request_model.ts";
+import { schemaFormatOfJsonObject } from "../../request/json_object_format.ts";
 import { badRequest } from "../../errors.ts";
 import { REPLAY_FIELD, replayItems } from "./reasoning_replay.ts";
 

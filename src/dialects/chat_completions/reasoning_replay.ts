@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { ReasoningItem } from "../../core/request_model.ts";
+import type { ReasoningItem } from "../../request/request_model.ts";
 import { badRequest } from "../../errors.ts";
 
 /** The field's name on assistant messages and deltas. */

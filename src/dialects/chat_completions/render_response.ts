@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { messageText, reasoningText } from "../../core/response_accumulator.ts";
-import type { AccumulatedResponse } from "../../core/response_accumulator.ts";
+import { messageText, reasoningText } from "../../upstream/response_accumulator.ts";
+import type { AccumulatedResponse } from "../../upstream/response_accumulator.ts";
 import type { ResponseContext } from "../frontend.ts";
 import { type ChatFinishReason, mapFinishReason } from "./map_finish_reason.ts";
 import { mapChatUsage } from "./map_usage.ts";
 import { REPLAY_FIELD, replayValue } from "./reasoning_replay.ts";
-import { cutAtStopSequence } from "../../core/stop_sequence_cutter.ts";
+import { cutAtStopSequence } from "../stop_sequence_cutter.ts";
 
 /** Renders the non-streaming Chat Completions answer. */
 export function renderChatResponse(

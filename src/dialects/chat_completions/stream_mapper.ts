@@ -12,11 +12,11 @@
 import type { UpstreamEvent, UpstreamUsage } from "../../upstream/events.ts";
 import { mapUpstreamEventError } from "../../upstream/map_upstream_error.ts";
 import type { ResponseContext, StreamMapper } from "../frontend.ts";
-import { openAIErrorBody } from "../openai_error.ts";
+import { chatStreamError } from "./error_body.ts";
 import { mapFinishReason } from "./map_finish_reason.ts";
 import { mapChatUsage } from "./map_usage.ts";
 import { REPLAY_FIELD, replayValue } from "./reasoning_replay.ts";
-import { StopSequenceCutter } from "../../core/stop_sequence_cutter.ts";
+import { StopSequenceCutter } from "../stop_sequence_cutter.ts";
 
 /** A tool call being streamed. */
 interface CallState {
@@ -157,9 +157,7 @@ export function createChatStreamMapper(context: ResponseContext): StreamMapper {
         case "error": {
           done = true;
           failed = true;
-          return `data: ${
-            JSON.stringify(openAIErrorBody(mapUpstreamEventError(event), context.requestId))
-          }\n\n`;
+          return chatStreamError(mapUpstreamEventError(event), context.requestId);
         }
         default:
           return "";

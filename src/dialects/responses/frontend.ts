@@ -1,40 +1,35 @@
 /**
  * The Responses frontend (`POST /v1/responses`): the Codex CLI's own wire.
  * With `codex_passthrough` the backend's events reach the client verbatim;
- * without it they are normalised by codexgate.
+ * without it they are normalised by codexgate. The backend stores nothing,
+ * so this frontend keeps finished responses in the app's {@link ResponseStore}
+ * for `previous_response_id`, `item_reference` and its stored-response routes.
  *
  * @module
  */
-import { eventFrame } from "../../sse/sse_format.ts";
+import type { ResponseStore } from "../../state/response_store.ts";
 import type { Frontend } from "../frontend.ts";
-import { openAIErrorBody } from "../openai_error.ts";
-import { clientResponse } from "./client_response.ts";
-import { createNormalizedStreamMapper } from "./normalized_stream_mapper.ts";
+import { responsesErrorBody, responsesStreamError } from "./error_body.ts";
+import { renderResponsesResponse } from "./render_response.ts";
+import { createResponsesStreamMapper } from "./stream_mapper.ts";
 import { parseResponsesRequest } from "./parse_request.ts";
-import { createPassthroughStreamMapper } from "./passthrough_stream_mapper.ts";
+import { expandInput, rememberResponse } from "./response_memory.ts";
+import { handleStoredResponseRoute } from "./routes.ts";
 
-/** Responses wire. */
-export const responsesFrontend: Frontend = {
-  dialect: "responses",
-  parse: parseResponsesRequest,
-  streamMapper: (context) =>
-    context.capabilities.codex_passthrough
-      ? createPassthroughStreamMapper(context)
-      : createNormalizedStreamMapper(context),
-  render: (result, context) => clientResponse(result.response, result.output, context),
-  errorBody: openAIErrorBody,
-  streamError: (error, requestId) => {
-    const { error: body } = openAIErrorBody(error, requestId);
-    // Top-level fields are the Responses `error` event; `error` makes the openai SDK throw.
-    return eventFrame(
-      "error",
-      JSON.stringify({
-        type: "error",
-        code: body.code,
-        message: body.message,
-        param: body.param,
-        error: body,
-      }),
-    );
-  },
-};
+/** Builds the Responses frontend over `store`. */
+export function createResponsesFrontend(options: { store: ResponseStore }): Frontend {
+  const { store } = options;
+  return {
+    dialect: "responses",
+    path: "/v1/responses",
+    effortParam: "reasoning.effort",
+    parse: parseResponsesRequest,
+    expandInput: (request) => expandInput(request, store),
+    streamMapper: createResponsesStreamMapper,
+    render: renderResponsesResponse,
+    errorBody: responsesErrorBody,
+    streamError: responsesStreamError,
+    onFinish: (result, context) => rememberResponse(store, context.request, result, context),
+    route: (request, path) => handleStoredResponseRoute(request, path, store),
+  };
+}

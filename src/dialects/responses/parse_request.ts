@@ -13,8 +13,8 @@ import type {
   InputItem,
   ToolChoice,
   ToolDefinition,
-} from "../../core/request_model.ts";
-import { schemaFormatOfJsonObject } from "../../core/json_object_format.ts";
+} from "../../request/request_model.ts";
+import { schemaFormatOfJsonObject } from "../../request/json_object_format.ts";
 import { badRequest } from "../../errors.ts";
 
 /** Parameters the backend refuses: accepted from the client, never forwarded. */

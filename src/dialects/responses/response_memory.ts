@@ -6,12 +6,32 @@
  *
  * @module
  */
-import type { AccumulatedResponse } from "../../core/response_accumulator.ts";
-import type { CanonicalRequest, InputItem } from "../../core/request_model.ts";
-import type { ResponseStore } from "../../core/response_store.ts";
+import type { AccumulatedResponse } from "../../upstream/response_accumulator.ts";
+import type { CanonicalRequest, InputItem } from "../../request/request_model.ts";
+import type { ResponseStore } from "../../state/response_store.ts";
 import { ProxyError } from "../../errors.ts";
 import type { ResponseContext } from "../frontend.ts";
-import { clientResponse } from "./client_response.ts";
+import { clientResponse } from "./render_response.ts";
+
+/**
+ * Fills the request from the store: the conversation of
+ * `previous_response_id` goes before the new input, and the stored items its
+ * `item_reference` entries name are looked up for translate (which drops a
+ * reference nothing answers).
+ *
+ * @throws {ProxyError} 404 when `previous_response_id` is unknown or expired.
+ */
+export async function expandInput(request: CanonicalRequest, store: ResponseStore): Promise<void> {
+  await expandPreviousResponse(request, store);
+  const referenced = new Map<string, InputItem>();
+  for (const item of request.input) {
+    const id = (item as { id?: unknown }).id;
+    if (item.type !== "item_reference" || typeof id !== "string" || referenced.has(id)) continue;
+    const found = await store.findItem(id);
+    if (found) referenced.set(id, found);
+  }
+  if (referenced.size > 0) request.referenced_items = referenced;
+}
 
 /**
  * Replaces `request.input` with the stored conversation of
@@ -19,10 +39,13 @@ import { clientResponse } from "./client_response.ts";
  *
  * @throws {ProxyError} 404 when the id is unknown or expired.
  */
-export function expandPreviousResponse(request: CanonicalRequest, store: ResponseStore): void {
+export async function expandPreviousResponse(
+  request: CanonicalRequest,
+  store: ResponseStore,
+): Promise<void> {
   const id = request.previous_response_id;
   if (id === undefined) return;
-  const previous = store.get(id);
+  const previous = await store.get(id);
   if (!previous) {
     throw new ProxyError(
       404,
@@ -38,15 +61,15 @@ export function expandPreviousResponse(request: CanonicalRequest, store: Respons
 }
 
 /** Stores a finished response for later turns, unless the client said `store: false`. */
-export function rememberResponse(
+export async function rememberResponse(
   store: ResponseStore,
   request: CanonicalRequest,
   result: AccumulatedResponse,
   context: ResponseContext,
-): void {
+): Promise<void> {
   if (request.store === false || result.outcome === "failed" || !result.id) return;
   const response = clientResponse(result.response, result.output, context);
-  store.save({
+  await store.save({
     id: result.id,
     input: request.input,
     output: result.output as InputItem[],

@@ -1,25 +1,26 @@
 /**
  * The small Responses routes besides `POST /v1/responses`:
  * `GET`/`DELETE /v1/responses/{id}` and `GET /v1/responses/{id}/input_items`
- * read the in-memory store, and `POST /v1/responses/input_tokens` answers 501
+ * read the app's response store, and `POST /v1/responses/input_tokens` answers 501
  * (the backend has no counter).
  *
  * @module
  */
-import type { InputItem } from "../../core/request_model.ts";
-import type { ResponseStore } from "../../core/response_store.ts";
+import type { InputItem } from "../../request/request_model.ts";
+import type { ResponseStore } from "../../state/response_store.ts";
 import { ProxyError } from "../../errors.ts";
+import { requireMethod } from "../../http/require_method.ts";
 import { responseNotFound } from "./response_memory.ts";
 
 const ID_ROUTE = /^\/v1\/responses\/([^/]+)$/;
 const INPUT_ITEMS_ROUTE = /^\/v1\/responses\/([^/]+)\/input_items$/;
 
 /** The JSON answer of one of these routes, or undefined when `path` is none of them. */
-export function handleStoredResponseRoute(
+export async function handleStoredResponseRoute(
   request: Request,
   path: string,
   store: ResponseStore,
-): Record<string, unknown> | undefined {
+): Promise<Record<string, unknown> | undefined> {
   if (path === "/v1/responses/input_tokens") {
     throw new ProxyError(
       501,
@@ -29,33 +30,23 @@ export function handleStoredResponseRoute(
   }
   const items = INPUT_ITEMS_ROUTE.exec(path);
   if (items) {
-    if (request.method !== "GET") {
-      throw new ProxyError(405, `Method ${request.method} is not allowed here; use GET`, {
-        code: "method_not_allowed",
-        headers: { allow: "GET" },
-      });
-    }
+    requireMethod(request, "GET");
     const id = decodeURIComponent(items[1]);
-    const stored = store.get(id);
+    const stored = await store.get(id);
     if (!stored) throw responseNotFound(id);
     return inputItemsList(stored.input, new URL(request.url).searchParams.get("order"));
   }
   const match = ID_ROUTE.exec(path);
   if (!match) return undefined;
   const id = decodeURIComponent(match[1]);
-  if (request.method === "GET") {
-    const stored = store.get(id);
+  const method = requireMethod(request, ["GET", "DELETE"]);
+  if (method === "GET") {
+    const stored = await store.get(id);
     if (!stored) throw responseNotFound(id);
     return stored.response;
   }
-  if (request.method === "DELETE") {
-    if (!store.delete(id)) throw responseNotFound(id);
-    return { id, object: "response.deleted", deleted: true };
-  }
-  throw new ProxyError(405, `Method ${request.method} is not allowed here; use GET or DELETE`, {
-    code: "method_not_allowed",
-    headers: { allow: "GET, DELETE" },
-  });
+  if (!(await store.delete(id))) throw responseNotFound(id);
+  return { id, object: "response.deleted", deleted: true };
 }
 
 /** The input items of a stored response as OpenAI's list object (one page: the store is local). */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { InputItem } from "./request_model.ts";
+import type { InputItem } from "../request/request_model.ts";
 
 /** Whether `item` is a developer message whose text is exactly `text`. */
 export function isDeveloperMessageWithText(item: InputItem | undefined, text: string): boolean {

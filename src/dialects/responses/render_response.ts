@@ -8,7 +8,16 @@
  * @module
  */
 import type { UpstreamItem, UpstreamResponse } from "../../upstream/events.ts";
+import type { AccumulatedResponse } from "../../upstream/response_accumulator.ts";
 import type { ResponseContext } from "../frontend.ts";
+
+/** The non-streaming Responses answer: the client's `response` object. */
+export function renderResponsesResponse(
+  result: AccumulatedResponse,
+  context: ResponseContext,
+): UpstreamResponse {
+  return clientResponse(result.response, result.output, context);
+}
 
 /** The client's `response` object. `output` replaces an empty upstream `output`. */
 export function clientResponse(

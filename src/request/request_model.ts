@@ -6,8 +6,6 @@
  *
  * @module
  */
-import type { PartialCapabilities } from "../config/capabilities.ts";
-
 /** A content part of a message item. */
 export type ContentPart =
   | { type: "input_text"; text: string }
@@ -124,8 +122,6 @@ export interface CanonicalRequest {
   stop?: string[];
   /** Chat: send a usage chunk at the end of the stream. */
   include_usage?: boolean;
-  /** Per-request capability override, removed from the body. */
-  capability_override?: PartialCapabilities;
   /** Parameters the backend would refuse, dropped; logged at debug level. */
   dropped: string[];
   /**
@@ -136,4 +132,6 @@ export interface CanonicalRequest {
   /** Responses: the client asked to store the response (for previous_response_id). */
   store?: boolean;
   previous_response_id?: string;
+  /** Responses: the stored items the input's `item_reference` entries name, by id. */
+  referenced_items?: ReadonlyMap<string, InputItem>;
 }

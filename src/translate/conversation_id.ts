@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { CanonicalRequest, MessageItem } from "./request_model.ts";
+import type { CanonicalRequest, MessageItem } from "../request/request_model.ts";
 
 /** A stable id for a conversation: hash of system prompt + first user message. */
 export function deriveConversationId(system: string, request: CanonicalRequest): string {

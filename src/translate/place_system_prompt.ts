@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Capabilities } from "../config/capabilities.ts";
+import type { Capabilities } from "../capabilities/schema.ts";
 
 /** Places the client's system prompt per `prompt_mode` (docs/clients.md#capabilities). */
 export function placeSystemPrompt(

@@ -1,26 +1,14 @@
 /**
- * Completed Responses kept in memory so that `previous_response_id`,
- * `item_reference` and `GET /v1/responses/{id}` work although the backend
- * stores nothing (docs/backend-protocol.md#stored-responses). Bounded by
- * count (oldest dropped first) and by
- * age. One store per app instance, never a module global.
+ * The embedded {@link ResponseStore}: completed Responses kept in this
+ * process's memory, bounded by count (oldest dropped first) and by age. One
+ * store per app instance, never a module global.
  *
  * @module
  */
-import type { InputItem } from "./request_model.ts";
+import type { InputItem } from "../request/request_model.ts";
+import type { ResponseStore, StoredResponse } from "./response_store.ts";
 
-/** One stored response. */
-export interface StoredResponse {
-  id: string;
-  /** The full conversation input of that request (after its own expansion). */
-  input: readonly InputItem[];
-  /** The items the model produced. */
-  output: readonly InputItem[];
-  /** The `response` object as the client received it. */
-  response: Record<string, unknown>;
-}
-
-/** Limits of a {@link ResponseStore}. */
+/** Limits of a {@link MemoryResponseStore}. */
 export interface ResponseStoreOptions {
   maxEntries: number;
   ttlSeconds: number;
@@ -29,7 +17,7 @@ export interface ResponseStoreOptions {
 }
 
 /** A bounded, expiring map of response id → stored response. */
-export class ResponseStore {
+export class MemoryResponseStore implements ResponseStore {
   readonly #entries = new Map<string, { value: StoredResponse; storedAt: number }>();
   readonly #maxEntries: number;
   readonly #ttlMs: number;
@@ -42,14 +30,43 @@ export class ResponseStore {
   }
 
   /** Stores a response, replacing one with the same id; drops the oldest beyond the limit. */
-  save(value: StoredResponse): void {
+  save(value: StoredResponse): Promise<void> {
     this.#entries.delete(value.id);
     this.#entries.set(value.id, { value, storedAt: this.#now() });
     this.#prune();
+    return Promise.resolve();
   }
 
   /** The stored response, or undefined when unknown or expired. */
-  get(id: string): StoredResponse | undefined {
+  get(id: string): Promise<StoredResponse | undefined> {
+    return Promise.resolve(this.#get(id));
+  }
+
+  /** Removes a response; true when it was there. */
+  delete(id: string): Promise<boolean> {
+    return Promise.resolve(this.#entries.delete(id));
+  }
+
+  /** The newest stored item (input or output) with this item id, for `item_reference`. */
+  findItem(itemId: string): Promise<InputItem | undefined> {
+    this.#prune();
+    const entries = [...this.#entries.values()];
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const { output, input } = entries[i].value;
+      const found = output.find((item) => hasId(item, itemId)) ??
+        input.find((item) => hasId(item, itemId));
+      if (found) return Promise.resolve(found);
+    }
+    return Promise.resolve(undefined);
+  }
+
+  /** How many responses are kept. */
+  get size(): number {
+    this.#prune();
+    return this.#entries.size;
+  }
+
+  #get(id: string): StoredResponse | undefined {
     const entry = this.#entries.get(id);
     if (!entry) return undefined;
     if (this.#expired(entry.storedAt)) {
@@ -57,30 +74,6 @@ export class ResponseStore {
       return undefined;
     }
     return entry.value;
-  }
-
-  /** Removes a response; true when it was there. */
-  delete(id: string): boolean {
-    return this.#entries.delete(id);
-  }
-
-  /** The newest stored item (input or output) with this item id, for `item_reference`. */
-  findItem(itemId: string): InputItem | undefined {
-    this.#prune();
-    const entries = [...this.#entries.values()];
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const { output, input } = entries[i].value;
-      const found = output.find((item) => hasId(item, itemId)) ??
-        input.find((item) => hasId(item, itemId));
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** How many responses are kept. */
-  get size(): number {
-    this.#prune();
-    return this.#entries.size;
   }
 
   #expired(storedAt: number): boolean {

@@ -6,12 +6,7 @@
  *
  * @module
  */
-import type {
-  UpstreamEvent,
-  UpstreamItem,
-  UpstreamResponse,
-  UpstreamUsage,
-} from "../upstream/events.ts";
+import type { UpstreamEvent, UpstreamItem, UpstreamResponse, UpstreamUsage } from "./events.ts";
 
 /** How a response ended. */
 export type Outcome = "completed" | "incomplete" | "failed";

@@ -1,8 +1,7 @@
 /**
  * The plan's usage as the backend reports it on every answer
- * (docs/backend-protocol.md#quota-headers): `x-codex-*` headers, kept per
- * account so `/status` and the logs can show them and each client answer can
- * carry them.
+ * (docs/backend-protocol.md#quota-headers): `x-codex-*` headers, parsed into figures that
+ * `/status` and the logs can show (kept per account by state/quota_store.ts).
  *
  * @module
  */
@@ -63,27 +62,4 @@ export function parseQuota(
     updated_at: new Date(now).toISOString(),
     headers,
   };
-}
-
-/** Latest quota per account id; one per app instance. */
-export class QuotaTracker {
-  readonly #byAccount = new Map<string, QuotaSnapshot>();
-  readonly #now: () => number;
-
-  constructor(now: () => number = Date.now) {
-    this.#now = now;
-  }
-
-  /** Records an answer's headers; returns the `x-codex-*` ones to pass on. */
-  record(accountId: string, headers: Headers): Record<string, string> {
-    const picked = pickQuotaHeaders(headers);
-    const snapshot = parseQuota(picked, this.#now());
-    if (snapshot) this.#byAccount.set(accountId, snapshot);
-    return snapshot ? picked : this.#byAccount.get(accountId)?.headers ?? {};
-  }
-
-  /** The latest snapshot of an account, if any answer carried one. */
-  latest(accountId: string): QuotaSnapshot | undefined {
-    return this.#byAccount.get(accountId);
-  }
 }

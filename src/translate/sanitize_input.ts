@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ContentPart, InputItem } from "./request_model.ts";
+import type { ContentPart, InputItem } from "../request/request_model.ts";
 
 /** Options of {@link sanitizeInput}. */
 export interface SanitizeInputOptions {

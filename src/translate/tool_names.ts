@@ -14,7 +14,7 @@ import type {
   InputItem,
   ToolChoice,
   ToolDefinition,
-} from "./request_model.ts";
+} from "../request/request_model.ts";
 
 const VALID = /^[a-zA-Z0-9_-]+$/;
 const MAX_LENGTH = 64;

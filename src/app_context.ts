@@ -1,0 +1,102 @@
+/**
+ * What one app instance runs on, built once by `createHandler`: the config,
+ * the injectable clock, ids and fetch, the long-lived state, each backend's
+ * model catalog and compiled reactor rules, and the frontends.
+ *
+ * @module
+ */
+import { codexHomeDir } from "./auth/discover_auth_path.ts";
+import { type CompiledRule, compileReactorRules } from "./capabilities/reactor_rules.ts";
+import type { ResolvedConfig } from "./config/load_config.ts";
+import type { Frontend } from "./dialects/frontend.ts";
+import { createFrontends } from "./dialects/frontends.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { CatalogService } from "./models/catalog_service.ts";
+import { type AppState, createState } from "./state/create_state.ts";
+import type { HostInfo } from "./upstream/headers.ts";
+
+/** Dependencies of the app; everything has a real default. */
+export interface AppDeps {
+  config: ResolvedConfig;
+  fetch?: typeof fetch;
+  /** Epoch milliseconds. */
+  now?: () => number;
+  newId?: () => string;
+  env?: Readonly<Record<string, string | undefined>>;
+  platform?: string;
+  logger?: Logger;
+  /**
+   * Replaces embedded state: the auth.json-based credential service, the
+   * in-memory stores (a shared engine for several replicas, or a test's).
+   */
+  state?: Partial<AppState>;
+}
+
+/** The long-lived parts of one app instance (never module globals). */
+export interface AppContext {
+  config: ResolvedConfig;
+  fetch: typeof fetch;
+  now: () => number;
+  newId: () => string;
+  logger: Logger;
+  host: HostInfo;
+  state: AppState;
+  /** Each backend's model catalog, by backend name. */
+  catalogs: ReadonlyMap<string, CatalogService>;
+  /** Each backend's reactor rules, compiled once, by backend name. */
+  reactorRules: ReadonlyMap<string, readonly CompiledRule[]>;
+  frontends: readonly Frontend[];
+  /** Epoch milliseconds. */
+  startedAt: number;
+}
+
+/** Builds the context from the dependencies. */
+export function createAppContext(deps: AppDeps): AppContext {
+  const { config } = deps;
+  const env = deps.env ?? {};
+  const platform = deps.platform ?? Deno.build.os;
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const logger = deps.logger ?? createLogger(config.log_level);
+  const host: HostInfo = { os: platform, arch: Deno.build.arch };
+  const state = createState(config, {
+    env,
+    platform,
+    fetch: fetchFn,
+    now,
+    logger,
+    overrides: deps.state,
+  });
+  const codexHome = codexHomeDir(env, platform);
+  const catalogs = new Map<string, CatalogService>();
+  const reactorRules = new Map<string, readonly CompiledRule[]>();
+  for (const backend of Object.values(config.backends)) {
+    catalogs.set(
+      backend.name,
+      new CatalogService(backend, {
+        fetch: fetchFn,
+        now,
+        credentials: state.credentials,
+        codexHome,
+        host,
+        logger,
+        newId,
+      }),
+    );
+    reactorRules.set(backend.name, compileReactorRules(backend.extra.codex.reactor_rules));
+  }
+  return {
+    config,
+    fetch: fetchFn,
+    now,
+    newId,
+    logger,
+    host,
+    state,
+    catalogs,
+    reactorRules,
+    frontends: createFrontends(state),
+    startedAt: now(),
+  };
+}
