@@ -47,7 +47,12 @@ export function createHandler(deps: AppDeps): Handler {
     (request: Request, record: RequestRecord) => route(request, app, record),
     app.config.server.cors_origins,
   );
-  return withRequestLog(routed, { logger: app.logger, newId: app.newId });
+  return withRequestLog(routed, {
+    logger: app.logger,
+    newId: app.newId,
+    events: app.events,
+    now: app.now,
+  });
 }
 
 /**
@@ -128,6 +133,7 @@ async function complete(
       requestId,
     });
     record.model = incoming.request.model;
+    record.dialect = frontend.dialect;
     if (incoming.request.ignored?.length) record.ignoredParams = incoming.request.ignored;
     // The catalog may be fetched for everyone; a client that leaves stops waiting for it.
     model = await whileConnected(

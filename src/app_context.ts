@@ -10,6 +10,7 @@ import { type CompiledRule, compileReactorRules } from "./capabilities/reactor_r
 import type { ResolvedConfig } from "./config/load_config.ts";
 import type { Frontend } from "./dialects/frontend.ts";
 import { createFrontends } from "./dialects/frontends.ts";
+import { RequestEvents } from "./http/request_events.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
 import { type AppState, createState } from "./state/create_state.ts";
@@ -30,6 +31,8 @@ export interface AppDeps {
    * in-memory stores (a shared engine for several replicas, or a test's).
    */
   state?: Partial<AppState>;
+  /** Where finished requests are published (a new publisher when absent). */
+  events?: RequestEvents;
 }
 
 /** The long-lived parts of one app instance (never module globals). */
@@ -46,6 +49,8 @@ export interface AppContext {
   /** Each backend's reactor rules, compiled once, by backend name. */
   reactorRules: ReadonlyMap<string, readonly CompiledRule[]>;
   frontends: readonly Frontend[];
+  /** Every finished request, for whoever listens (usage history, metrics, status page). */
+  events: RequestEvents;
   /** Epoch milliseconds. */
   startedAt: number;
 }
@@ -97,6 +102,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     catalogs,
     reactorRules,
     frontends: createFrontends(state),
+    events: deps.events ?? new RequestEvents(),
     startedAt: now(),
   };
 }

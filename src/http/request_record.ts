@@ -13,6 +13,7 @@ import type { EffortChoice } from "../models/choose_effort.ts";
 import type { ProxyError } from "../errors.ts";
 import type { UpstreamUsage } from "../upstream/events.ts";
 import { CLIENT_CLOSED } from "./client_gone.ts";
+import type { FinishedRequest, RequestEvents } from "./request_events.ts";
 
 /** What one request learned about itself; filled in as the pipeline runs. */
 export interface RequestRecord {
@@ -22,7 +23,13 @@ export interface RequestRecord {
   /** `performance.now()` at arrival. */
   readonly startedAt: number;
   model?: string;
+  /** The frontend's dialect, for completions. */
+  dialect?: string;
   backend?: string;
+  /** The account that answered (its name in the pool). */
+  account?: string;
+  /** The api key's name, when keys are named. */
+  client?: string;
   /** Milliseconds from arrival to the first upstream event. */
   ttfbMs?: number;
   usage?: UpstreamUsage;
@@ -47,6 +54,10 @@ export interface RequestLogOptions {
   newId: () => string;
   /** Milliseconds, monotonic. */
   clock?: () => number;
+  /** Told of every finished request, when the log line is written. */
+  events?: RequestEvents;
+  /** Epoch milliseconds, for the finished request's time. */
+  now?: () => number;
 }
 
 /** Wraps a handler so that every request gets an id and exactly one log line. */
@@ -70,7 +81,9 @@ export function withRequestLog(
         record.error ??= outcome;
         record.streamError ??= outcome.code;
       }
-      logLine(options.logger, record, response.status, clock());
+      const ended = clock();
+      logLine(options.logger, record, response.status, ended);
+      options.events?.publish(finishedRequest(record, response.status, ended, options.now));
     };
     const streaming = (response.headers.get("content-type") ?? "").startsWith("text/event-stream");
     if (!streaming || !response.body) {
@@ -119,6 +132,44 @@ function watchEnd(
   }, { highWaterMark: 0 });
 }
 
+/** The status a request ended with: a stream the client abandoned started as 200; it is 499. */
+function finalStatus(record: RequestRecord, status: number): number {
+  return record.error?.code === CLIENT_CLOSED ? 499 : status;
+}
+
+function finishedRequest(
+  record: RequestRecord,
+  status: number,
+  ended: number,
+  now: () => number = Date.now,
+): FinishedRequest {
+  const u = record.usage;
+  return {
+    id: record.id,
+    time: now(),
+    method: record.method,
+    path: record.path,
+    dialect: record.dialect,
+    model: record.model,
+    backend: record.backend,
+    account: record.account,
+    client: record.client,
+    status: finalStatus(record, status),
+    errorCode: record.error?.code,
+    durationMs: Math.round(ended - record.startedAt),
+    ttfbMs: record.ttfbMs !== undefined ? Math.round(record.ttfbMs) : undefined,
+    tokens: u
+      ? {
+        input: u.input_tokens ?? 0,
+        cached: u.input_tokens_details?.cached_tokens ?? 0,
+        output: u.output_tokens ?? 0,
+        reasoning: u.output_tokens_details?.reasoning_tokens ?? 0,
+      }
+      : undefined,
+    reasoningEffort: record.reasoningEffort?.used,
+  };
+}
+
 function logLine(logger: Logger, record: RequestRecord, status: number, now: number): void {
   const u = record.usage;
   const error = record.error;
@@ -128,9 +179,11 @@ function logLine(logger: Logger, record: RequestRecord, status: number, now: num
     method: record.method,
     path: record.path,
     model: record.model,
+    dialect: record.dialect,
     backend: record.backend,
-    // A stream the client abandoned started as 200; what happened is 499.
-    status: error?.code === CLIENT_CLOSED ? 499 : status,
+    account: record.account,
+    client: record.client,
+    status: finalStatus(record, status),
     ttfb_ms: record.ttfbMs !== undefined ? Math.round(record.ttfbMs) : undefined,
     duration_ms: Math.round(now - record.startedAt),
     tokens: u

@@ -14,6 +14,7 @@ import {
   resolveConfig,
   type ResolvedConfig,
 } from "../../src/config/load_config.ts";
+import { type FinishedRequest, RequestEvents } from "../../src/http/request_events.ts";
 import { createLogger } from "../../src/log.ts";
 import { defaultReply, FAKE_MODELS, validateBody } from "./fake_codex.ts";
 import { type FakeEvent, toSse } from "./fake_script.ts";
@@ -49,6 +50,8 @@ export interface InProcessApp {
   config: ResolvedConfig;
   calls: UpstreamCall[];
   logs: string[];
+  /** Every finished request the app published, in order. */
+  finished: FinishedRequest[];
   /** POSTs JSON to `path` and returns the answer. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
 }
@@ -101,8 +104,12 @@ export function inProcessApp(options: InProcessOptions = {}): InProcessApp {
     if (reply instanceof Response) return reply;
     return new Response(toSse(reply), { headers: { "content-type": "text/event-stream" } });
   };
+  const finished: FinishedRequest[] = [];
+  const events = new RequestEvents();
+  events.subscribe((request) => finished.push(request));
   const handler = createHandler({
     config,
+    events,
     fetch: fetchFn,
     logger: createLogger("debug", (line) => logs.push(line)),
     state: { credentials: staticCredentials() },
@@ -115,7 +122,7 @@ export function inProcessApp(options: InProcessOptions = {}): InProcessApp {
         body: JSON.stringify(body),
       }),
     );
-  return { handler, config, calls, logs, post };
+  return { handler, config, calls, logs, finished, post };
 }
 
 function sseEvents(reply: ReturnType<typeof defaultReply>): FakeEvent[] {
