@@ -24,6 +24,12 @@ const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) 
 });
 const WAIT = { timeout: 30_000 };
 
+/** One usage window of `/status`. */
+interface LimitWindow {
+  used_percent?: number;
+  resets_at?: string;
+}
+
 function liveRows(page: Page): Promise<number> {
   return page.$$eval("#live tr:not(#live-empty)", (rows) => rows.length);
 }
@@ -113,40 +119,54 @@ Deno.test({
     await page.waitForSelector("#dashboard:not([hidden])", WAIT);
     assert(await page.$eval("#login", (form) => (form as HTMLElement).hidden), "asked only once");
 
-    // 3. The bars are /status's figures.
+    // 3. The bars are /status's figures: its `accounts` when it lists them, else each backend's usage.
     await page.waitForSelector(".bar[data-used]", WAIT);
-    const status = await fetch(`${proxy.url}/status`, {
-      headers: { authorization: `Bearer ${KEY}` },
-    })
-      .then((r) => r.json());
-    const usage = status.backends.openai_codex.usage;
+    const auth = { headers: { authorization: `Bearer ${KEY}` } };
+    const status = await fetch(`${proxy.url}/status`, auth).then((r) => r.json());
+    const windows: { label: string; window?: LimitWindow }[] = Array.isArray(status.accounts)
+      ? status.accounts.flatMap((a: { limits: Record<string, LimitWindow> }) => [
+        { label: "5-hour", window: a.limits.primary },
+        { label: "weekly", window: a.limits.secondary },
+      ])
+      : [
+        { label: "5-hour", window: status.backends.openai_codex.usage.primary },
+        { label: "weekly", window: status.backends.openai_codex.usage.secondary },
+      ];
+    const figures = windows.filter((w) => typeof w.window?.used_percent === "number");
+    assert(figures.length >= 2, "the fake reports both windows");
     const bars = await page.$$eval(".bar[data-used]", (els) =>
       els.map((el) => ({
         label: el.getAttribute("aria-label"),
         used: Number(el.getAttribute("aria-valuenow")),
         width: (el.firstElementChild as HTMLElement).style.width,
       })));
-    assertEquals(bars, [
-      {
-        label: "5-hour",
-        used: usage.primary.used_percent,
-        width: `${usage.primary.used_percent}%`,
-      },
-      {
-        label: "weekly",
-        used: usage.secondary.used_percent,
-        width: `${usage.secondary.used_percent}%`,
-      },
-    ]);
+    assertEquals(
+      bars,
+      figures.map(({ label, window }) => ({
+        label,
+        used: window!.used_percent,
+        width: `${window!.used_percent}%`,
+      })),
+    );
     const countdowns = await page.$$eval("[data-reset]", (els) => els.map((el) => el.textContent));
     // Each reset's countdown: "now" once the reset time has passed, else a time left.
     assertEquals(
       countdowns.map((text) => text === "now" ? "now" : /^in \d+[dhm] \d+[hms]$/.test(text ?? "")),
-      [usage.primary, usage.secondary].map((w) =>
-        Date.parse(w.resets_at) <= Date.now() ? "now" : true
+      figures.filter((f) => f.window!.resets_at).map((f) =>
+        Date.parse(f.window!.resets_at!) <= Date.now() ? "now" : true
       ),
     );
-    assert(await page.$("#no-usage"), "no /v1/usage here: the chart says there is no history");
+
+    // The chart: one segment per day and model with tokens in /v1/usage, or "No usage history"
+    // where the server keeps none (no /v1/usage) or has nothing yet.
+    await page.waitForFunction(() => document.getElementById("chart")?.innerHTML, WAIT);
+    const history = await fetch(`${proxy.url}/v1/usage?since=7d&by=day,model`, auth);
+    const usageRows: { day?: string; input_tokens: number; output_tokens: number }[] = history.ok
+      ? (await history.json()).rows
+      : (await history.body?.cancel(), []);
+    const segments = usageRows.filter((r) => r.day && r.input_tokens + r.output_tokens > 0).length;
+    assertEquals(await page.$$eval("#chart svg rect", (rects) => rects.length), segments);
+    assertEquals(Boolean(await page.$("#no-usage")), segments === 0, "the empty state, alone");
 
     // 4. Requests as they happen: the list grows, and a failure stands out.
     await client.chat.completions.create({

@@ -124,3 +124,24 @@ Deno.test("status page: /status/events streams each finished completion (not the
   assert(!text.includes(IN_PROCESS_CREDENTIALS.accessToken), "no token");
   assert(!text.includes(IN_PROCESS_CREDENTIALS.accountId), "no account id");
 });
+
+Deno.test("status page: page.html is in main.ts's module graph, so `deno compile` embeds it", async () => {
+  const root = new URL("../../", import.meta.url);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "info",
+      "--json",
+      "--config",
+      new URL("deno.json", root).pathname,
+      new URL("main.ts", root).pathname,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: { specifier: string }[];
+  };
+  const page = new URL("src/ui/page.html", root).href;
+  assert(info.modules.some((m) => m.specifier === page), "page.html reached from main.ts");
+});
