@@ -94,6 +94,7 @@ Deno.test({
     await page.keyboard.type("not-the-key");
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.getElementById("login-error")?.textContent, WAIT);
+    await page.screenshot({ path: `${shots}/key-prompt.png` });
     await page.keyboard.type(KEY);
     await page.keyboard.press("Enter");
     await page.waitForSelector("#dashboard:not([hidden])", WAIT);
@@ -248,7 +249,7 @@ Deno.test({
     }
     assertEquals(offsite, [], "every request went to 127.0.0.1");
     assertEquals(problems, [], "no script error, no CSP violation");
-    console.log(`status page screenshots: ${shots}/desktop.png ${shots}/phone-360.png`);
+    console.log(`status page screenshots: ${shots} (key-prompt, desktop, phone-360 .png)`);
   } finally {
     await browser?.close();
     await Deno.remove(profile, { recursive: true }).catch(() => {});
