@@ -76,7 +76,8 @@ async function main(argv: string[]): Promise<number> {
     platform: Deno.build.os,
   });
   for (const note of authNotes) logger[note.level](note.message, note.fields);
-  const handler = createHandler({ config, env, logger });
+  const stopping = new AbortController();
+  const handler = createHandler({ config, env, logger, shutdown: stopping.signal });
   const server = Deno.serve({
     hostname: config.server.host,
     port: config.server.port,
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
   installGracefulShutdown(server, {
     graceMs: config.server.shutdown_grace_seconds * 1000,
     logger,
+    onStopping: () => stopping.abort(),
   });
   await server.finished;
   return 0;

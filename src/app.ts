@@ -34,6 +34,7 @@ import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
+import { routeUiOpen } from "./ui/status_ui.ts";
 
 export type { AppDeps } from "./app_context.ts";
 
@@ -77,7 +78,16 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
       requireMethod(request, "GET");
       return Response.json(health(config, { now: app.now(), startedAt: app.startedAt }));
     }
-    requireApiKey(request, config.server.api_key);
+    const open = routeUiOpen(request, path, app.ui);
+    if (open) return await open;
+    requireApiKey(request, config.server.api_key, {
+      path,
+      hasSession: (r) => app.ui.sessions.has(r),
+    });
+    if (path === "/status/events") {
+      requireMethod(request, "GET");
+      return app.ui.live.open(request);
+    }
     if (path === "/v1/models") {
       requireMethod(request, "GET");
       return json(await listModels(config, catalogs));

@@ -14,6 +14,7 @@ import { RequestEvents } from "./http/request_events.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
 import { type AppState, createState } from "./state/create_state.ts";
+import { createStatusUi, type StatusUi } from "./ui/status_ui.ts";
 import type { HostInfo } from "./upstream/headers.ts";
 
 /** Dependencies of the app; everything has a real default. */
@@ -33,6 +34,8 @@ export interface AppDeps {
   state?: Partial<AppState>;
   /** Where finished requests are published (a new publisher when absent). */
   events?: RequestEvents;
+  /** Aborted when the server shuts down: long-lived answers (the live stream) end. */
+  shutdown?: AbortSignal;
 }
 
 /** The long-lived parts of one app instance (never module globals). */
@@ -53,6 +56,8 @@ export interface AppContext {
   events: RequestEvents;
   /** Epoch milliseconds. */
   startedAt: number;
+  /** The status page: built page, sessions, live stream (docs/status-page.md). */
+  ui: StatusUi;
 }
 
 /** Builds the context from the dependencies. */
@@ -74,6 +79,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     overrides: deps.state,
   });
   const codexHome = codexHomeDir(env, platform);
+  const events = deps.events ?? new RequestEvents();
   const catalogs = new Map<string, CatalogService>();
   const reactorRules = new Map<string, readonly CompiledRule[]>();
   for (const backend of Object.values(config.backends)) {
@@ -102,7 +108,8 @@ export function createAppContext(deps: AppDeps): AppContext {
     catalogs,
     reactorRules,
     frontends: createFrontends(state),
-    events: deps.events ?? new RequestEvents(),
+    events,
     startedAt: now(),
+    ui: createStatusUi({ apiKey: config.server.api_key, events, shutdown: deps.shutdown }),
   };
 }

@@ -47,6 +47,9 @@ Precedence: flag > environment > config file > default.
 Endpoints:
   POST /v1/chat/completions   POST /v1/responses   POST /v1/messages
   GET  /v1/models             GET  /health         GET  /status
+  GET  /  (or /ui)            the status page in a browser (docs/status-page.md)
+  GET  /status/events         finished requests, live (Server-Sent Events)
+  POST /ui/session            the status page's key form: {"key": "…"} → session cookie
 
 Example:
   codexgate --port 8000

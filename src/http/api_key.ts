@@ -1,20 +1,46 @@
 /**
  * The proxy's own client key (`server.api_key`): `Authorization: Bearer
  * <key>` or `x-api-key: <key>`, compared in constant time. The key is only
- * checked here; nothing of the client's headers is ever sent upstream.
+ * checked here; nothing of the client's headers is ever sent upstream. The
+ * status page's session cookie stands in for the key on the page's GET
+ * routes only, never on a completion (docs/status-page.md#the-api-key).
  *
  * @module
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ProxyError } from "../errors.ts";
 
+/** The routes a status-page session may read: GET only, no completion. */
+export const SESSION_READ_PATHS: ReadonlySet<string> = new Set([
+  "/",
+  "/ui",
+  "/status",
+  "/status/events",
+  "/v1/usage",
+]);
+
+/** How to recognise a status-page session, and the route path it is asked for. */
+export interface SessionCheck {
+  path: string;
+  hasSession: (request: Request) => boolean;
+}
+
 /**
- * Checks the client's key when one is configured.
+ * Checks the client's key when one is configured. With `session`, a valid
+ * status-page session opens {@link SESSION_READ_PATHS} to GET.
  *
  * @throws {ProxyError} 401 `invalid_api_key` when it is missing or wrong.
  */
-export function requireApiKey(request: Request, expected: string | null): void {
+export function requireApiKey(
+  request: Request,
+  expected: string | null,
+  session?: SessionCheck,
+): void {
   if (expected === null) return;
+  if (
+    session && request.method === "GET" && SESSION_READ_PATHS.has(session.path) &&
+    session.hasSession(request)
+  ) return;
   const authorization = request.headers.get("authorization") ?? "";
   const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
   // Some clients send both (an SDK's own key header plus a bearer): either may carry it.

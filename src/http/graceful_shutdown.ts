@@ -11,6 +11,8 @@ import type { Logger } from "../log.ts";
 export interface ShutdownOptions {
   graceMs: number;
   logger: Logger;
+  /** Called once when shutdown starts (ends long-lived answers such as the live stream). */
+  onStopping?: () => void;
   /** Process exit; injectable for tests. */
   exit?: (code: number) => void;
 }
@@ -29,6 +31,7 @@ export function installGracefulShutdown(
       return;
     }
     stopping = true;
+    options.onStopping?.();
     options.logger.info("shutting down: no new connections, waiting for running requests", {
       signal,
       grace_seconds: options.graceMs / 1000,

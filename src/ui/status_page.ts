@@ -1,0 +1,60 @@
+/**
+ * `GET /` and `/ui`: the status page, one HTML file with its style and script
+ * inline (page.html, part of the binary through a text import), served with
+ * a Content-Security-Policy that allows exactly that style and that script by
+ * their hashes and nothing from anywhere else. See docs/status-page.md.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import template from "./page.html" with { type: "text" };
+import { pageFunctions } from "./page_render.ts";
+import { paletteCss } from "./palette.ts";
+
+/** The built page and the policy that lets it run. */
+export interface StatusPage {
+  html: string;
+  contentSecurityPolicy: string;
+}
+
+/** Fills the template's placeholders and hashes its inline style and script. */
+export function buildStatusPage(): StatusPage {
+  const html = template
+    .replace("/*PALETTE*/", () => paletteCss())
+    .replace("/*FUNCTIONS*/", () => pageFunctions());
+  const inline = (tag: string) => {
+    const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html);
+    if (!match) throw new Error(`page.html has no <${tag}>`);
+    return `'sha256-${createHash("sha256").update(match[1]).digest("base64")}'`;
+  };
+  const contentSecurityPolicy = [
+    "default-src 'none'",
+    `script-src ${inline("script")}`,
+    `style-src ${inline("style")}`,
+    "connect-src 'self'",
+    "img-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return { html, contentSecurityPolicy };
+}
+
+/** Headers every UI answer carries. */
+export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cache-control": "no-store",
+};
+
+/** The page as an answer. */
+export function statusPageResponse(page: StatusPage): Response {
+  return new Response(page.html, {
+    headers: {
+      ...UI_SECURITY_HEADERS,
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": page.contentSecurityPolicy,
+    },
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * The status page's parts for one app instance, and its routes: the page
+ * (`GET /`, `/ui`), the key form's `POST /ui/session` and the live stream
+ * `GET /status/events`. See docs/status-page.md.
+ *
+ * @module
+ */
+import type { RequestEvents } from "../http/request_events.ts";
+import { requireMethod } from "../http/require_method.ts";
+import { LiveRequests } from "./live_requests.ts";
+import { buildStatusPage, type StatusPage, statusPageResponse } from "./status_page.ts";
+import { UiSessions } from "./ui_session.ts";
+
+/** The status page of one app instance. */
+export interface StatusUi {
+  page: StatusPage;
+  sessions: UiSessions;
+  live: LiveRequests;
+}
+
+/** Builds the page once, a session secret, and the live stream. */
+export function createStatusUi(
+  options: { apiKey: string | null; events: RequestEvents; shutdown?: AbortSignal },
+): StatusUi {
+  return {
+    page: buildStatusPage(),
+    sessions: new UiSessions(options.apiKey),
+    live: new LiveRequests(options.events, { shutdown: options.shutdown }),
+  };
+}
+
+/**
+ * Answers the routes that need no key: the page (it holds no data, and asks
+ * for the key) and the key form's POST (it checks the key itself).
+ * Undefined for any other path.
+ */
+export function routeUiOpen(
+  request: Request,
+  path: string,
+  ui: StatusUi,
+): Promise<Response> | undefined {
+  if (path === "/" || path === "/ui") {
+    requireMethod(request, "GET");
+    return Promise.resolve(statusPageResponse(ui.page));
+  }
+  if (path === "/ui/session") {
+    requireMethod(request, "POST");
+    return ui.sessions.open(request);
+  }
+  return undefined;
+}

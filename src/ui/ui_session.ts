@@ -1,0 +1,90 @@
+/**
+ * The status page's session: the key is typed once into the page, which
+ * POSTs it as JSON to `/ui/session`; the answer sets a cookie holding an
+ * HMAC of the key under a secret made fresh for this process (never the
+ * key itself), HttpOnly and SameSite=Strict. The cookie opens the UI's GET
+ * routes only (src/http/api_key.ts). A restart or a new key ends every
+ * session. See docs/status-page.md#the-api-key.
+ *
+ * @module
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { ProxyError } from "../errors.ts";
+import { sameSecret } from "../http/api_key.ts";
+import { UI_SECURITY_HEADERS } from "./status_page.ts";
+
+/** The cookie's name. */
+export const SESSION_COOKIE = "codexgate_session";
+
+/** Issues and checks session cookies for one process and one configured key. */
+export class UiSessions {
+  readonly #secret = randomBytes(32);
+  readonly #expected: string | null;
+
+  constructor(apiKey: string | null) {
+    this.#expected = apiKey === null ? null : this.#token(apiKey);
+  }
+
+  #token(key: string): string {
+    return createHmac("sha256", this.#secret).update(key).digest("base64url");
+  }
+
+  /** Whether the request carries a valid session cookie. */
+  has(request: Request): boolean {
+    if (this.#expected === null) return false;
+    const given = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+    return given !== undefined && sameSecret(given, this.#expected);
+  }
+
+  /**
+   * `POST /ui/session` with `{"key": "…"}`: 204 with the cookie when the key
+   * is the configured one.
+   *
+   * @throws {ProxyError} 400 for a body that is not that JSON, 401 for a wrong key.
+   */
+  async open(request: Request): Promise<Response> {
+    if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+      throw new ProxyError(415, 'Send the key as JSON: {"key": "…"}.', {
+        code: "unsupported_media_type",
+      });
+    }
+    let key: unknown;
+    try {
+      key = (await request.json() as { key?: unknown } | null)?.key;
+    } catch {
+      key = undefined;
+    }
+    if (typeof key !== "string" || key === "") {
+      throw new ProxyError(400, 'Send the key as JSON: {"key": "…"}.', {
+        code: "invalid_request",
+      });
+    }
+    if (this.#expected === null) {
+      // No key configured: the page needs no session.
+      return new Response(null, { status: 204, headers: UI_SECURITY_HEADERS });
+    }
+    const token = this.#token(key);
+    if (!sameSecret(token, this.#expected)) {
+      throw new ProxyError(401, "The API key is not the one configured in server.api_key.", {
+        code: "invalid_api_key",
+        type: "authentication_error",
+      });
+    }
+    return new Response(null, {
+      status: 204,
+      headers: {
+        ...UI_SECURITY_HEADERS,
+        "set-cookie": `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      },
+    });
+  }
+}
+
+/** One cookie's value from a `Cookie` header. */
+function readCookie(header: string | null, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
