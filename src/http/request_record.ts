@@ -170,6 +170,9 @@ function finishedRequest(
   };
 }
 
+/** Read-only monitoring paths whose request lines go to debug. */
+const QUIET_PATHS = new Set(["/health", "/", "/ui", "/status", "/status/events"]);
+
 function logLine(logger: Logger, record: RequestRecord, status: number, now: number): void {
   const u = record.usage;
   const error = record.error;
@@ -208,8 +211,8 @@ function logLine(logger: Logger, record: RequestRecord, status: number, now: num
       record.quota?.["x-codex-secondary-used-percent"],
     ),
   };
-  // Health probes are frequent and say nothing: keep them out of info.
-  if (record.path === "/health") logger.debug("request", fields);
+  // Health probes and the status page's polls are frequent and say nothing: keep them out of info.
+  if (record.method === "GET" && QUIET_PATHS.has(record.path)) logger.debug("request", fields);
   else logger.info("request", fields);
 }
 
