@@ -17,6 +17,7 @@ import { loadConfig } from "./src/config/load_config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
 import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
+import { keepServingOnStrayErrors } from "./src/http/keep_serving.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -66,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const logger = createLogger(config.log_level);
+  keepServingOnStrayErrors(logger);
   const openBind = bindWarning(config.server);
   if (openBind) logger.warn(openBind);
   const authNotes = await describeAuthStartup(config, {

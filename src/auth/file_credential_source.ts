@@ -115,7 +115,7 @@ export class FileCredentialSource implements CredentialSource {
     const snapshot = await this.read();
     if (!this.#expiresSoon(snapshot)) return snapshot.credentials;
     try {
-      return (await untilAborted(this.#refresh(snapshot), signal)).credentials;
+      return (await untilAborted(() => this.#refresh(snapshot), signal)).credentials;
     } catch (err) {
       if (signal?.aborted) throw err;
       // Still valid for a little while: serve with it rather than fail now.
@@ -132,7 +132,7 @@ export class FileCredentialSource implements CredentialSource {
       });
       return snapshot.credentials;
     }
-    return (await untilAborted(this.#refresh(snapshot), signal)).credentials;
+    return (await untilAborted(() => this.#refresh(snapshot), signal)).credentials;
   }
 
   /** The 401 for "no auth.json anywhere", naming every path tried. */
@@ -223,14 +223,17 @@ export class FileCredentialSource implements CredentialSource {
 
 /**
  * Stops waiting when the client goes away; the shared refresh itself runs on
- * for the other requests waiting on it.
+ * for the other requests waiting on it. A client already gone starts nothing:
+ * a refresh started for nobody would fail unobserved and take the process down.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function untilAborted<T>(start: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const work = start();
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
+    // `then` observes a failure that comes after the client left too.
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }

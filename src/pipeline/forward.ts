@@ -19,6 +19,7 @@ import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
 import type { QuotaTracker } from "../upstream/quota_tracker.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
+import { clientClosedError } from "./client_closed.ts";
 
 /** What `forward` needs. */
 export interface ForwardContext {
@@ -82,7 +83,7 @@ export async function forward(
     try {
       await wait(delay, context.signal);
     } catch {
-      throw abortedError(context.signal);
+      throw clientClosedError(context.signal);
     }
     return true;
   };
@@ -101,7 +102,7 @@ export async function forward(
         timeoutMs,
       });
     } catch (err) {
-      if (context.signal.aborted) throw abortedError(context.signal);
+      if (context.signal.aborted) throw clientClosedError(context.signal);
       if (err instanceof ProxyError) throw err;
       if (await mayRetry({ kind: "network" }, (err as Error).message)) continue;
       throw new ProxyError(
@@ -126,7 +127,12 @@ export async function forward(
         status: response.status,
         backend: context.backend.name,
       });
-      credentials = await context.credentials.recover(credentials, context.signal);
+      try {
+        credentials = await context.credentials.recover(credentials, context.signal);
+      } catch (err) {
+        if (context.signal.aborted) throw clientClosedError(context.signal);
+        throw err;
+      }
       continue;
     }
     const error = mapUpstreamHttpError(response.status, text, response.headers);
@@ -176,10 +182,4 @@ function withDetails(
 function isHtml(response: Response, text: string): boolean {
   return (response.headers.get("content-type") ?? "").includes("text/html") ||
     /^\s*<(!doctype|html)/i.test(text);
-}
-
-function abortedError(signal: AbortSignal): ProxyError {
-  const reason = signal.reason;
-  if (reason instanceof ProxyError) return reason;
-  return new ProxyError(499, "The client closed the request", { code: "client_closed_request" });
 }

@@ -7,6 +7,7 @@
 import type { Credentials, CredentialSource } from "../auth/credentials.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
+import { clientClosedError } from "./client_closed.ts";
 
 /** Credential sources by backend name, built once by the app. */
 export type CredentialSources = ReadonlyMap<string, CredentialSource>;
@@ -21,5 +22,10 @@ export async function resolveAuth(
   if (!source) {
     throw new ProxyError(500, `No credential source for backend ${backend.name}`);
   }
-  return { source, credentials: await source.get(signal) };
+  try {
+    return { source, credentials: await source.get(signal) };
+  } catch (err) {
+    if (signal?.aborted) throw clientClosedError(signal);
+    throw err;
+  }
 }
