@@ -18,6 +18,7 @@ import { ConfigError } from "./src/errors.ts";
 import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
 import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
 import { keepServingOnStrayErrors } from "./src/http/keep_serving.ts";
+import { serveOnError } from "./src/http/serve_on_error.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -79,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
   const server = Deno.serve({
     hostname: config.server.host,
     port: config.server.port,
+    onError: serveOnError(logger),
     onListen: ({ hostname, port }) =>
       logger.info("codexgate listening", {
         url: `http://${hostname}:${port}`,

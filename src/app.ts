@@ -26,7 +26,11 @@ import { handleStoredResponseRoute } from "./dialects/responses/stored_routes.ts
 import { ProxyError } from "./errors.ts";
 import { requireApiKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
-import { readJsonBody } from "./http/read_json_body.ts";
+import { decodePathSegment } from "./http/decode_path_segment.ts";
+import { browserGuard } from "./http/browser_guard.ts";
+import { type JsonBodyLimits, readJsonBody } from "./http/read_json_body.ts";
+import type { RequestBody } from "./http/request_body.ts";
+import { withRequestBounds } from "./http/request_bounds.ts";
 import { type RequestRecord, withRequestLog } from "./http/request_record.ts";
 import { statusReport } from "./http/status_report.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -80,11 +84,44 @@ interface Services {
 /** Builds the app's services and returns its handler. */
 export function createHandler(deps: AppDeps): Handler {
   const services = createServices(deps);
+  const { server } = services.config;
+  const guard = browserGuard({
+    bindHost: server.host,
+    allowedHosts: server.allowed_hosts,
+    corsOrigins: server.cors_origins,
+  });
   const routed = withCors(
-    (request: Request, record: RequestRecord) => handle(request, services, record),
-    services.config.server.cors_origins,
+    (request: Request, body: RequestBody, record: RequestRecord) =>
+      handle(request, { services, record, body, guard }),
+    server.cors_origins,
   );
-  return withRequestLog(routed, { logger: services.logger, newId: services.newId });
+  const bounded = withRequestBounds(routed, {
+    maxInFlight: server.max_requests_in_flight,
+    deadlines: {
+      idleMs: server.body_idle_timeout_seconds * 1000,
+      totalMs: server.body_timeout_seconds * 1000,
+    },
+    refuse: (request, error, record: RequestRecord) =>
+      errorResponse(error, errorBodyFor(apiPath(new URL(request.url).pathname)), services, record.id),
+  });
+  return withRequestLog(bounded, { logger: services.logger, newId: services.newId });
+}
+
+/** What one request's handling works with. */
+interface RequestScope {
+  services: Services;
+  record: RequestRecord;
+  /** The request's body, read within the body deadlines. */
+  body: RequestBody;
+  /** The browser check (Host, Origin). */
+  guard: (request: Request) => ProxyError | undefined;
+}
+
+function jsonLimits(services: Services): JsonBodyLimits {
+  return {
+    limitBytes: services.config.server.body_limit_mb * 1048576,
+    maxDepth: services.config.server.max_json_depth,
+  };
 }
 
 function createServices(deps: AppDeps): Services {
@@ -180,11 +217,8 @@ function errorBodyFor(path: string): (error: ProxyError, requestId: string) => u
     : openAIErrorBody;
 }
 
-async function handle(
-  request: Request,
-  services: Services,
-  record: RequestRecord,
-): Promise<Response> {
+async function handle(request: Request, scope: RequestScope): Promise<Response> {
+  const { services, record } = scope;
   const url = new URL(request.url);
   const path = apiPath(url.pathname);
   const requestId = record.id;
@@ -192,6 +226,8 @@ async function handle(
   const { config, catalogs } = services;
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {
+    const refusal = scope.guard(request);
+    if (refusal) throw refusal;
     if (path === "/health") {
       requireMethod(request, "GET");
       return Response.json(health(services));
@@ -203,7 +239,7 @@ async function handle(
     }
     if (path.startsWith("/v1/models/")) {
       requireMethod(request, "GET");
-      return json(await retrieveModel(decodeURIComponent(path.slice(11)), config, catalogs));
+      return json(await retrieveModel(decodePathSegment(path.slice(11)), config, catalogs));
     }
     if (path === "/status") {
       requireMethod(request, "GET");
@@ -215,11 +251,11 @@ async function handle(
     }
     if (frontend) {
       requireMethod(request, "POST");
-      return await handleCompletion(request, frontend, services, record);
+      return await handleCompletion(request, frontend, scope);
     }
     if (path === "/v1/messages/count_tokens") {
       requireMethod(request, "POST");
-      const body = await readJsonBody(request, services.config.server.body_limit_mb * 1048576);
+      const body = await readJsonBody(request, scope.body, jsonLimits(services));
       return Response.json(countTokens(body, request.headers), {
         headers: { "x-request-id": requestId },
       });
@@ -235,14 +271,14 @@ async function handle(
 async function handleCompletion(
   request: Request,
   frontend: Frontend,
-  services: Services,
-  record: RequestRecord,
+  scope: RequestScope,
 ): Promise<Response> {
+  const { services, record } = scope;
   const { config, logger } = services;
   const requestId = record.id;
   let resolved: ResolvedModel | undefined;
   try {
-    const body = await readJsonBody(request, config.server.body_limit_mb * 1048576);
+    const body = await readJsonBody(request, scope.body, jsonLimits(services));
     const override = takeCapabilityOverride(body, request.headers);
     const environment = takeEnvironmentOverride(body, request.headers);
     const parsed = frontend.parse(body, request.headers);

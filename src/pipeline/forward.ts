@@ -16,6 +16,7 @@ import type { Logger } from "../log.ts";
 import { fetchWithTimeout } from "../upstream/fetch_with_timeout.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
+import { readErrorBody } from "../upstream/read_error_body.ts";
 import type { QuotaTracker } from "../upstream/quota_tracker.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
@@ -117,7 +118,8 @@ export async function forward(
     }
     const quotaHeaders = context.quota?.record(credentials.accountId, response.headers) ?? {};
     if (response.ok) return { response, credentials, quotaHeaders };
-    const text = await response.text().catch(() => "");
+    // Bounded like the wait for the headers: an error body that never ends must not hang us.
+    const text = await readErrorBody(response, { timeoutMs, signal: context.signal });
     if (
       (response.status === 401 || response.status === 403) && authAttempt === 0 &&
       !isHtml(response, text)

@@ -11,6 +11,8 @@ export interface RawConnection extends AsyncDisposable {
   write(text: string): Promise<void>;
   /** Everything the server sent until it closed the connection (or `close()` was called). */
   readAll(): Promise<string>;
+  /** What the server sent so far. */
+  received(): string;
   /** Resolves once the server has closed its side. */
   closedByServer: Promise<void>;
   close(): void;
@@ -47,6 +49,7 @@ export async function rawConnect(url: string): Promise<RawConnection> {
         written += await conn.write(bytes.subarray(written));
       }
     },
+    received: () => received,
     readAll: async () => {
       await closedByServer;
       return received;

@@ -9,6 +9,7 @@
 import type { InputItem } from "../../core/request_model.ts";
 import type { ResponseStore } from "../../core/response_store.ts";
 import { ProxyError } from "../../errors.ts";
+import { decodePathSegment } from "../../http/decode_path_segment.ts";
 import { responseNotFound } from "./response_memory.ts";
 
 const ID_ROUTE = /^\/v1\/responses\/([^/]+)$/;
@@ -35,14 +36,14 @@ export function handleStoredResponseRoute(
         headers: { allow: "GET" },
       });
     }
-    const id = decodeURIComponent(items[1]);
+    const id = decodePathSegment(items[1]);
     const stored = store.get(id);
     if (!stored) throw responseNotFound(id);
     return inputItemsList(stored.input, new URL(request.url).searchParams.get("order"));
   }
   const match = ID_ROUTE.exec(path);
   if (!match) return undefined;
-  const id = decodeURIComponent(match[1]);
+  const id = decodePathSegment(match[1]);
   if (request.method === "GET") {
     const stored = store.get(id);
     if (!stored) throw responseNotFound(id);
