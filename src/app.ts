@@ -102,7 +102,12 @@ export function createHandler(deps: AppDeps): Handler {
       totalMs: server.body_timeout_seconds * 1000,
     },
     refuse: (request, error, record: RequestRecord) =>
-      errorResponse(error, errorBodyFor(apiPath(new URL(request.url).pathname)), services, record.id),
+      errorResponse(
+        error,
+        errorBodyFor(apiPath(new URL(request.url).pathname)),
+        services,
+        record.id,
+      ),
   });
   return withRequestLog(bounded, { logger: services.logger, newId: services.newId });
 }

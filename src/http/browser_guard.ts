@@ -52,7 +52,9 @@ export function browserGuard(
     if (host !== null && !anyHost && !hostAllowed(host)) {
       return new ProxyError(
         403,
-        `Host ${JSON.stringify(host)} is not a name this codexgate answers to (it listens on ${options.bindHost}). ` +
+        `Host ${
+          JSON.stringify(host)
+        } is not a name this codexgate answers to (it listens on ${options.bindHost}). ` +
           `If a reverse proxy or a LAN name is meant to reach it, add the name to server.allowed_hosts.`,
         { code: "host_not_allowed", type: "permission_error" },
       );

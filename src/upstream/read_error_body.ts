@@ -41,7 +41,9 @@ export async function readErrorBody(
       buffer.set(take, size);
       size += take.byteLength;
     }
-  } catch { /* what arrived is all there is */ } finally {
+  } catch {
+    /* what arrived is all there is */
+  } finally {
     clearTimeout(timer);
     if (!complete) reader.cancel().catch(() => {});
   }
