@@ -10,6 +10,7 @@ import { ProxyError } from "../errors.ts";
 import { credentialSourceFor } from "./credential_source_for.ts";
 import { shortAccount } from "./auth_snapshot.ts";
 import { readClaims } from "./jwt.ts";
+import { writeBlocker } from "./probe_writable.ts";
 
 /** A usable (or at least readable) sign-in. */
 export interface AuthFound {
@@ -28,6 +29,8 @@ export interface AuthFound {
   /** Access-token expiry, epoch ms. */
   expiresAt?: number;
   lastRefresh?: string;
+  /** Why a refreshed sign-in could not be written beside auth.json, when it could not. */
+  writeBlocker?: string;
 }
 
 /** No usable sign-in; `message` says why and what to do. */
@@ -78,6 +81,7 @@ export async function inspectAuth(
       email: idClaims.email,
       expiresAt: snapshot.credentials.expiresAt,
       lastRefresh: snapshot.file.last_refresh ?? undefined,
+      writeBlocker: await writeBlocker(snapshot.path),
     };
   } catch (err) {
     if (err instanceof ProxyError) {

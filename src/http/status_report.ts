@@ -30,6 +30,8 @@ export interface BackendStatus {
     plan?: string;
     token_expires_at?: string;
     token_expires_in_seconds?: number;
+    /** Set while refreshed tokens could not be written to auth.json (served from memory). */
+    unsaved?: string;
   } | { error: string };
   usage: Omit<QuotaSnapshot, "headers"> | null;
   models: { source: string; count: number };
@@ -52,7 +54,8 @@ export async function statusReport(
       let account: BackendStatus["account"];
       let usage: BackendStatus["usage"] = null;
       try {
-        const c = await sources.credentials.get(backend.name)!.get();
+        const source = sources.credentials.get(backend.name)!;
+        const c = await source.get();
         account = {
           id: shortenAccount(c.accountId),
           plan: c.planType ?? sources.quota.latest(c.accountId)?.plan_type,
@@ -60,6 +63,7 @@ export async function statusReport(
           token_expires_in_seconds: c.expiresAt
             ? Math.round((c.expiresAt - now) / 1000)
             : undefined,
+          unsaved: source.unsavedSignIn?.(),
         };
         const latest = sources.quota.latest(c.accountId);
         if (latest) {
