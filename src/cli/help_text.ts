@@ -38,6 +38,12 @@ Precedence: flag > environment > config file > default.
 Endpoints:
   POST /v1/chat/completions   POST /v1/responses   POST /v1/messages
   GET  /v1/models             GET  /health         GET  /status
+POST bodies need Content-Type: application/json. Web pages (an Origin not in
+server.cors_origins) and unknown Host names (not in server.allowed_hosts) are refused.
+
+Limits (config server:, see docs/security.md):
+  max_requests_in_flight (1000)  body_idle_timeout_seconds (30)  body_timeout_seconds (60)
+  body_limit_mb (50)             max_json_depth (128)
 
 Example:
   codexgate --port 8000

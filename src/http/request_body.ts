@@ -23,7 +23,9 @@ export class RequestBody {
   readonly #deadlines: BodyDeadlines;
   readonly #deadline: number;
   readonly #clock: () => number;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #reader: ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Where a BYOB read lands; small while a client trickles (see #read). */
+  #scratch = new Uint8Array(MIN_READ);
   #ended: boolean;
   /** A deadline passed or the client failed: never read again. */
   #broken = false;
@@ -101,11 +103,11 @@ export class RequestBody {
     await this.#reader?.cancel().catch(() => {});
   }
 
-  /** The next chunk, or undefined at the end. */
+  /** The next chunk (valid until the following read), or undefined at the end. */
   async #next(): Promise<Uint8Array | undefined> {
     if (this.#ended) return undefined;
     if (this.#broken) throw this.#timeout("total");
-    this.#reader ??= this.#stream!.getReader();
+    this.#reader ??= openReader(this.#stream!);
     const left = this.#deadline - this.#clock();
     const which = left <= this.#deadlines.idleMs ? "total" : "idle";
     const waitMs = Math.max(0, Math.min(left, this.#deadlines.idleMs));
@@ -113,7 +115,7 @@ export class RequestBody {
     const expired = new Promise<"expired">((resolve) => {
       timer = setTimeout(() => resolve("expired"), waitMs);
     });
-    const read = this.#reader.read();
+    const read = this.#read(this.#reader);
     try {
       const result = await Promise.race([read, expired]);
       if (result === "expired") {
@@ -136,6 +138,27 @@ export class RequestBody {
     }
   }
 
+  /**
+   * One read. A body `Deno.serve` streams is a byte stream: reading it into
+   * our own small buffer keeps a waiting read at a few KB, where the default
+   * reader holds about 200 KB per connection while a client trickles. The
+   * buffer grows while reads fill it (fast uploads) and shrinks back after.
+   */
+  async #read(
+    reader: ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array>,
+  ): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (!(reader instanceof ReadableStreamBYOBReader)) return await reader.read();
+    const size = this.#scratch.byteLength;
+    const result = await reader.read(this.#scratch);
+    if (result.done) return { done: true, value: undefined };
+    const filled = result.value.byteLength === size;
+    const next = filled ? Math.min(size * 2, MAX_READ) : MIN_READ;
+    // The read took the buffer over: reuse it when its size stays. The chunk is a view
+    // of it, so it is valid until the next read (readAll copies it out at once).
+    this.#scratch = next === size ? new Uint8Array(result.value.buffer) : new Uint8Array(next);
+    return { done: false, value: result.value };
+  }
+
   #timeout(which: "idle" | "total"): ProxyError {
     const message = which === "idle"
       ? `The request body stalled: no data for ${
@@ -145,6 +168,20 @@ export class RequestBody {
         this.#deadlines.totalMs / 1000
       } s (server.body_timeout_seconds).`;
     return new ProxyError(408, message, { code: "request_timeout", type: "invalid_request_error" });
+  }
+}
+
+const MIN_READ = 4 * 1024;
+const MAX_READ = 256 * 1024;
+
+/** A BYOB reader when the stream is a byte stream (no per-read allocation), else the default one. */
+function openReader(
+  stream: ReadableStream<Uint8Array>,
+): ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array> {
+  try {
+    return stream.getReader({ mode: "byob" });
+  } catch {
+    return stream.getReader();
   }
 }
 

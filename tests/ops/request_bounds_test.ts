@@ -147,3 +147,19 @@ Deno.test("bounds: over max_requests_in_flight → 503 overloaded; served again 
   }
   assertEquals(next.status, 200);
 });
+
+Deno.test("bounds: headers over 64 KB → 400 from Deno.serve itself, connection closed, serving goes on", async () => {
+  await using proxy = await startProxy();
+  await using client = await rawConnect(proxy.url);
+  await client.write(
+    `GET /v1/models HTTP/1.1\r\nhost: ${new URL(proxy.url).host}\r\nx-big: ${
+      "a".repeat(70_000)
+    }\r\n\r\n`,
+  ).catch(() => {}); // the server may close before taking all of it
+  assert(await settlesWithin(client.closedByServer, 15_000), "the server closed the connection");
+  // Refused before any handler runs: Deno.serve has no hook for a body here (docs/security.md).
+  assertEquals(statusOf(client.received()), 400);
+  const next = await fetch(`${proxy.url}/health`);
+  assertEquals(next.status, 200);
+  await next.body?.cancel();
+});
