@@ -44,6 +44,17 @@ export class RequestBody {
     this.#ended = stream === null;
   }
 
+  /**
+   * True when the whole body had arrived before it was first touched:
+   * `Deno.serve` then hands it over as one buffer (not a byte stream), so
+   * reading it cannot wait on the client.
+   */
+  arrivedWhole(): boolean {
+    if (this.#ended) return true;
+    this.#reader ??= openReader(this.#stream!);
+    return !(this.#reader instanceof ReadableStreamBYOBReader);
+  }
+
   /** True when the body was read to its end (or there was none). */
   get complete(): boolean {
     return this.#ended;

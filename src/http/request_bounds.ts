@@ -31,10 +31,14 @@ export function withRequestBounds<A extends unknown[]>(
     if (inFlight >= options.maxInFlight) {
       const answer = options.refuse(request, overloaded(options.maxInFlight), ...rest);
       if (!stream) return answer;
-      // A refused request is not counted, so its body gets a short grace only: what has
-      // arrived already is dropped and the connection kept; a slow body closes it.
+      // A refused request is not counted, so it must not wait for its body: a body that
+      // had arrived whole is dropped and the connection kept; any other closes it.
       const body = new RequestBody(stream, REFUSED_BODY_GRACE);
-      return withBodyEnd(answer, () => settleBody(body), () => {});
+      return withBodyEnd(answer, async () => {
+        if (body.arrivedWhole()) return await body.drain();
+        await body.release();
+        return false;
+      }, () => {});
     }
     inFlight++;
     let released = false;
@@ -87,7 +91,7 @@ async function settleBody(body: RequestBody): Promise<boolean> {
   return false;
 }
 
-/** How long the body of a request refused for overload may take to arrive. */
+/** Bounds on dropping the (already arrived) body of a request refused for overload. */
 const REFUSED_BODY_GRACE = { idleMs: 1000, totalMs: 1000 };
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

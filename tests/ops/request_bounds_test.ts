@@ -132,6 +132,13 @@ Deno.test("bounds: over max_requests_in_flight → 503 overloaded; served again 
   assertEquals(errorOf(refused.json).code, "overloaded");
   assertStringIncludes(errorOf(refused.json).message, "server.max_requests_in_flight");
   assertEquals(refused.headers.get("retry-after"), "1");
+  // A refused request whose body is still coming is not waited for: 503, then the close.
+  {
+    await using slow = await rawConnect(proxy.url);
+    await slow.write(chunkedHead(proxy.url, "/v1/chat/completions") + chunk("{"));
+    assert(await settlesWithin(slow.closedByServer, 15_000), "the server closed the connection");
+    assertEquals(statusOf(slow.received()), 503);
+  }
   const models = await fetch(`${proxy.url}/v1/models`);
   assertEquals(models.status, 503);
   await models.body?.cancel();
