@@ -1,7 +1,7 @@
 /**
- * How deep a parsed JSON value nests, checked without recursion (the point
- * is to refuse values so deep that recursive code, `JSON.stringify` included,
- * would run out of stack).
+ * How deep a parsed JSON value nests. The point is to refuse values so deep
+ * that recursive code (`JSON.stringify` included) would run out of stack;
+ * this check recurses too, but never deeper than the limit it checks.
  *
  * @module
  */
@@ -11,15 +11,23 @@
  * (`{}` and `[]` are level 1). Stops at the first value past the limit.
  */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== "object") continue;
-    if (depth > max) return true;
-    const children = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) {
-      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  return exceeds(value, max);
+}
+
+/** Whether `value` holds more than `levelsLeft` levels of arrays/objects. */
+function exceeds(value: unknown, levelsLeft: number): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (levelsLeft === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === "object" && item !== null && exceeds(item, levelsLeft - 1)) return true;
     }
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (typeof item === "object" && item !== null && exceeds(item, levelsLeft - 1)) return true;
   }
   return false;
 }
