@@ -20,6 +20,8 @@ import { loadConfig } from "./src/config/load_config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
 import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
+import { keepServingOnStrayErrors } from "./src/http/keep_serving.ts";
+import { serveOnError } from "./src/http/serve_on_error.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -69,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const logger = createLogger(config.log_level);
+  keepServingOnStrayErrors(logger);
   const openBind = bindWarning(config.server);
   if (openBind) logger.warn(openBind);
   const authNotes = await describeAuthStartup(config, {
@@ -81,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
   const server = Deno.serve({
     hostname: config.server.host,
     port: config.server.port,
+    onError: serveOnError(logger),
     onListen: ({ hostname, port }) =>
       logger.info("codexgate listening", {
         url: `http://${hostname}:${port}`,

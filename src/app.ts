@@ -15,7 +15,9 @@ import { openAIErrorBody } from "./dialects/openai_error.ts";
 import { ProxyError } from "./errors.ts";
 import { requireApiKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
-import { whileConnected } from "./http/client_gone.ts";
+import { browserGuard } from "./http/browser_guard.ts";
+import { readClientJson, whileConnected } from "./http/client_gone.ts";
+import { decodePathSegment } from "./http/decode_path_segment.ts";
 import { errorResponse } from "./http/error_response.ts";
 import { health } from "./http/health.ts";
 import {
@@ -24,6 +26,8 @@ import {
   type RequestRecord,
   withRequestLog,
 } from "./http/request_record.ts";
+import type { RequestBody } from "./http/request_body.ts";
+import { withRequestBounds } from "./http/request_bounds.ts";
 import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
@@ -41,14 +45,54 @@ export type { AppDeps } from "./app_context.ts";
 /** A request handler. */
 export type Handler = (request: Request) => Promise<Response>;
 
-/** Builds the app's context and returns its handler. */
+/** What one request's handling works with besides the app. */
+interface Exchange {
+  record: RequestRecord;
+  /** Reads the request's JSON body within the server's bounds (size, depth, deadlines). */
+  readJson: () => Promise<Record<string, unknown>>;
+  /** The browser check (Host, Origin): the refusal for this request, if any. */
+  guard: (request: Request) => ProxyError | undefined;
+}
+
+/**
+ * Builds the app's context and returns its handler: the request log around
+ * the request bounds (requests in flight, body deadlines) around CORS around
+ * the router (docs/security.md).
+ */
 export function createHandler(deps: AppDeps): Handler {
   const app = createAppContext(deps);
+  const { server } = app.config;
+  const guard = browserGuard({
+    bindHost: server.host,
+    allowedHosts: server.allowed_hosts,
+    corsOrigins: server.cors_origins,
+  });
+  const limits = { limitBytes: server.body_limit_mb * 1048576, maxDepth: server.max_json_depth };
   const routed = withCors(
-    (request: Request, record: RequestRecord) => route(request, app, record),
-    app.config.server.cors_origins,
+    (request: Request, body: RequestBody, record: RequestRecord) =>
+      route(request, app, {
+        record,
+        guard,
+        readJson: () => readClientJson(request, body, limits),
+      }),
+    server.cors_origins,
   );
-  return withRequestLog(routed, {
+  const bounded = withRequestBounds(routed, {
+    maxInFlight: server.max_requests_in_flight,
+    deadlines: {
+      idleMs: server.body_idle_timeout_seconds * 1000,
+      totalMs: server.body_timeout_seconds * 1000,
+    },
+    refuse: (request, error, record: RequestRecord) =>
+      errorResponse(error, {
+        render: frontendFor(app.frontends, apiPath(new URL(request.url).pathname))?.errorBody ??
+          openAIErrorBody,
+        record,
+        logger: app.logger,
+        signal: request.signal,
+      }),
+  });
+  return withRequestLog(bounded, {
     logger: app.logger,
     newId: app.newId,
     events: app.events,
@@ -65,7 +109,8 @@ function apiPath(pathname: string): string {
   return /^\/(chat\/completions|responses|messages|models)(\/|$)/.test(path) ? `/v1${path}` : path;
 }
 
-async function route(request: Request, app: AppContext, record: RequestRecord): Promise<Response> {
+async function route(request: Request, app: AppContext, exchange: Exchange): Promise<Response> {
+  const { record, readJson } = exchange;
   const url = new URL(request.url);
   const path = apiPath(url.pathname);
   const requestId = record.id;
@@ -74,11 +119,13 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
   const frontend = frontendFor(app.frontends, path);
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {
+    const refusal = exchange.guard(request);
+    if (refusal) throw refusal;
     if (path === "/health") {
       requireMethod(request, "GET");
       return Response.json(health(config, { now: app.now(), startedAt: app.startedAt }));
     }
-    const open = routeUiOpen(request, path, app.ui);
+    const open = routeUiOpen(request, path, app.ui, readJson);
     if (open) return await open;
     requireApiKey(request, config.server.api_key, {
       path,
@@ -94,7 +141,7 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
     }
     if (path.startsWith("/v1/models/")) {
       requireMethod(request, "GET");
-      return json(await retrieveModel(decodeURIComponent(path.slice(11)), config, catalogs));
+      return json(await retrieveModel(decodePathSegment(path.slice(11)), config, catalogs));
     }
     if (path === "/status") {
       requireMethod(request, "GET");
@@ -111,10 +158,9 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
     }
     if (frontend && path === frontend.path) {
       requireMethod(request, "POST");
-      return await complete(request, frontend, app, record);
+      return await complete(request, frontend, app, exchange);
     }
-    const bodyLimitBytes = config.server.body_limit_mb * 1048576;
-    const answer = await frontend?.route?.(request, path, { bodyLimitBytes });
+    const answer = await frontend?.route?.(request, path, { readJson });
     if (answer !== undefined) return json(answer);
     throw new ProxyError(404, `No route for ${request.method} ${url.pathname}`, {
       code: "not_found",
@@ -130,15 +176,16 @@ async function complete(
   request: Request,
   frontend: Frontend,
   app: AppContext,
-  record: RequestRecord,
+  exchange: Exchange,
 ): Promise<Response> {
   const { config, logger, state } = app;
+  const { record } = exchange;
   const requestId = record.id;
   let model: ResolvedModel | undefined;
   try {
     const incoming = await receiveRequest(request, {
       frontend,
-      bodyLimitBytes: config.server.body_limit_mb * 1048576,
+      readJson: exchange.readJson,
       logger,
       requestId,
     });

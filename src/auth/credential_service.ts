@@ -30,6 +30,8 @@ export interface CredentialService {
   recover(backend: string, failed: Credentials, signal?: AbortSignal): Promise<Credentials>;
   /** What a person needs to know about `backend`'s sign-in; never refreshes, never a secret. */
   inspect(backend: string): Promise<AuthInspection>;
+  /** Why the sign-in in use is not saved to its file yet, when it is not (a failed write-back). */
+  unsaved?(backend: string): string | undefined;
 }
 
 /** Options of {@link createCredentialService}. */
@@ -92,5 +94,6 @@ export function createCredentialService(
     get: (backend, signal) => sourceOf(backend).get(signal),
     recover: (backend, failed, signal) => sourceOf(backend).recover(failed, signal),
     inspect: (backend) => inspectFileSource(backend, sourceOf(backend)),
+    unsaved: (backend) => sourceOf(backend).unsavedSignIn(),
   };
 }

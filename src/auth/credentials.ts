@@ -25,4 +25,6 @@ export interface CredentialSource {
    * disk is still `failed`'s, and return what to retry with.
    */
   recover(failed: Credentials, signal?: AbortSignal): Promise<Credentials>;
+  /** Why the sign-in in use is not saved where it came from yet, if it is not. */
+  unsavedSignIn?(): string | undefined;
 }

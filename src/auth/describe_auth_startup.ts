@@ -71,6 +71,14 @@ export async function describeAuthStartup(
         fields: { backend: info.backend },
       });
     }
+    if (info.writeBlocker !== undefined) {
+      notes.push({
+        level: "warn",
+        message: `cannot create files beside ${info.path} (${info.writeBlocker}): codexgate will ` +
+          `not refresh this sign-in (and so not spend its refresh token) until that directory is writable`,
+        fields: { backend: info.backend },
+      });
+    }
   }
   return notes;
 }

@@ -11,7 +11,10 @@
  *   the re-read to the write, and only when the token on disk is still the
  *   stale one;
  * - a lost race with a program that refreshes without a lock (the Codex
- *   CLI) is recovered by reading the tokens it writes.
+ *   CLI) is recovered by reading the tokens it writes;
+ * - new tokens that could not be written to auth.json are served from
+ *   memory and written as soon as that works again (never thrown away:
+ *   their refresh token is the only one left).
  *
  * @module
  */
@@ -25,7 +28,12 @@ import {
 } from "./auth_snapshot.ts";
 import type { Credentials, CredentialSource } from "./credentials.ts";
 import { describeKeyringStorage } from "./keyring_hint.ts";
-import { refreshAuthFile, RefreshRefused } from "./refresh_auth_file.ts";
+import {
+  refreshAuthFile,
+  RefreshRefused,
+  saveUnsavedSignIn,
+  type UnsavedSignIn,
+} from "./refresh_auth_file.ts";
 import { SingleFlight } from "./single_flight.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -63,6 +71,8 @@ export interface FileCredentialSourceOptions {
    * tokens (default 5 s): the Codex CLI writes only after it gets `auth.lock`.
    */
   raceWaitMs?: number;
+  /** Least time between two attempts to write tokens a refresh could not save (default 1 s). */
+  saveRetryMs?: number;
 }
 
 /** Reads credentials from the first existing auth.json candidate and keeps them fresh. */
@@ -74,6 +84,8 @@ export class FileCredentialSource implements CredentialSource {
   readonly #deadRefreshTokens = new Map<string, string>();
   /** The last parsed auth.json and the exact text it was parsed from. */
   #parsed: { path: string; text: string; snapshot: AuthSnapshot } | undefined;
+  /** Refreshed tokens not yet written to auth.json, and the state of writing them. */
+  #unsaved: { signIn: UnsavedSignIn; lastAttempt: number; saving: boolean } | undefined;
 
   constructor(options: FileCredentialSourceOptions) {
     this.#options = options;
@@ -111,17 +123,82 @@ export class FileCredentialSource implements CredentialSource {
     if (path === undefined) throw this.missingError();
     const text = await readAuthText(path, () => this.missingError());
     const last = this.#parsed;
-    if (last && last.path === path && last.text === text) return last.snapshot;
+    if (last && last.path === path && last.text === text) return this.#overlay(last.snapshot);
     const snapshot = parseAuthSnapshot(text, path);
     this.#parsed = { path, text, snapshot };
-    return snapshot;
+    return this.#overlay(snapshot);
+  }
+
+  /**
+   * Why the sign-in in use is not in auth.json yet (its directory refused the
+   * write after a refresh), or undefined when all is saved. For `/status`.
+   */
+  unsavedSignIn(): string | undefined {
+    const unsaved = this.#unsaved;
+    if (!unsaved) return undefined;
+    return `refreshed tokens are in memory only: writing ${unsaved.signIn.snapshot.path} failed ` +
+      `(${unsaved.signIn.error}); retrying. If codexgate stops before that works, run \`codexgate login\`.`;
+  }
+
+  /**
+   * The unsaved tokens in place of what is on disk while auth.json still
+   * holds the tokens they replaced; a different auth.json (a new sign-in,
+   * another program's refresh) wins and ends the overlay.
+   */
+  #overlay(disk: AuthSnapshot): AuthSnapshot {
+    const unsaved = this.#unsaved;
+    if (!unsaved || unsaved.signIn.snapshot.path !== disk.path) return disk;
+    if (disk.file.tokens.access_token !== unsaved.signIn.staleAccessToken) {
+      this.#unsaved = undefined;
+      this.#options.logger?.info(
+        "auth.json changed; using it instead of the refreshed tokens that could not be saved",
+        { path: disk.path },
+      );
+      return disk;
+    }
+    this.#retrySave();
+    return unsaved.signIn.snapshot;
+  }
+
+  /** Writes the unsaved tokens again, at most once per `saveRetryMs`, in the background. */
+  #retrySave(): void {
+    const unsaved = this.#unsaved;
+    const now = performance.now();
+    if (
+      !unsaved || unsaved.saving || now - unsaved.lastAttempt < (this.#options.saveRetryMs ?? 1000)
+    ) {
+      return;
+    }
+    unsaved.saving = true;
+    unsaved.lastAttempt = now;
+    const { logger } = this.#options;
+    saveUnsavedSignIn(unsaved.signIn, {
+      platform: this.#options.platform ?? Deno.build.os,
+      lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
+      read: (path) => readAuthSnapshot(path, () => this.missingError()),
+      logger,
+    }).then((outcome) => {
+      if (this.#unsaved !== unsaved) return;
+      this.#unsaved = undefined;
+      if (outcome === "saved") {
+        logger?.info("saved the refreshed ChatGPT sign-in to auth.json", {
+          path: unsaved.signIn.snapshot.path,
+        });
+      }
+    }, (err) => {
+      unsaved.signIn = { ...unsaved.signIn, error: (err as Error).message };
+      logger?.debug("auth.json still cannot be written", {
+        path: unsaved.signIn.snapshot.path,
+        error: (err as Error).message,
+      });
+    }).finally(() => (unsaved.saving = false));
   }
 
   async get(signal?: AbortSignal): Promise<Credentials> {
     const snapshot = await this.read();
     if (!this.#expiresSoon(snapshot)) return snapshot.credentials;
     try {
-      return (await untilAborted(this.#refresh(snapshot), signal)).credentials;
+      return (await untilAborted(() => this.#refresh(snapshot), signal)).credentials;
     } catch (err) {
       if (signal?.aborted) throw err;
       // Still valid for a little while: serve with it rather than fail now.
@@ -138,7 +215,7 @@ export class FileCredentialSource implements CredentialSource {
       });
       return snapshot.credentials;
     }
-    return (await untilAborted(this.#refresh(snapshot), signal)).credentials;
+    return (await untilAborted(() => this.#refresh(snapshot), signal)).credentials;
   }
 
   /** The 401 for "no auth.json anywhere", naming every path tried. */
@@ -166,8 +243,8 @@ export class FileCredentialSource implements CredentialSource {
     return expiresAt !== undefined && expiresAt > this.#now();
   }
 
-  #readAt(path: string): Promise<AuthSnapshot> {
-    return readAuthSnapshot(path, () => this.missingError());
+  async #readAt(path: string): Promise<AuthSnapshot> {
+    return this.#overlay(await readAuthSnapshot(path, () => this.missingError()));
   }
 
   /** Refreshes `stale` once for all concurrent callers on the same file. */
@@ -189,7 +266,7 @@ export class FileCredentialSource implements CredentialSource {
     const settings = this.#options.refresh!;
     const { logger } = this.#options;
     try {
-      return await refreshAuthFile(stale, {
+      const { snapshot, unsaved } = await refreshAuthFile(stale, {
         tokenUrl: settings.tokenUrl,
         clientId: settings.clientId,
         fetch: this.#options.fetch ?? globalThis.fetch,
@@ -201,6 +278,9 @@ export class FileCredentialSource implements CredentialSource {
         logger,
         read: (path) => this.#readAt(path),
       });
+      if (unsaved) this.#keepUnsaved(unsaved);
+      else if (this.#unsaved?.signIn.snapshot.path === snapshot.path) this.#unsaved = undefined;
+      return snapshot;
     } catch (err) {
       if (err instanceof RefreshRefused) {
         // Remembered so that later requests get the 401 without another call or log line.
@@ -220,6 +300,25 @@ export class FileCredentialSource implements CredentialSource {
     }
   }
 
+  /** Keeps new tokens the refresh could not write; they are the sign-in from now on. */
+  #keepUnsaved(signIn: UnsavedSignIn): void {
+    const previous = this.#unsaved?.signIn;
+    // Refreshed again from unsaved tokens: auth.json still holds the ones before those.
+    const staleAccessToken = previous?.snapshot.path === signIn.snapshot.path
+      ? previous.staleAccessToken
+      : signIn.staleAccessToken;
+    this.#unsaved = {
+      signIn: { ...signIn, staleAccessToken },
+      lastAttempt: performance.now(),
+      saving: false,
+    };
+    this.#options.logger?.warn(
+      "could not save the refreshed ChatGPT sign-in to auth.json; serving with the new tokens " +
+        "from memory and retrying. If codexgate stops before that works, run `codex login`.",
+      { path: signIn.snapshot.path, error: signIn.error },
+    );
+  }
+
   #signInAgain(path: string, code: string): ProxyError {
     return signInError(
       `The ChatGPT sign-in in ${path} expired and cannot be refreshed (the token endpoint said ${code}).`,
@@ -229,14 +328,17 @@ export class FileCredentialSource implements CredentialSource {
 
 /**
  * Stops waiting when the client goes away; the shared refresh itself runs on
- * for the other requests waiting on it.
+ * for the other requests waiting on it. A client already gone starts nothing:
+ * a refresh started for nobody would fail unobserved and take the process down.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function untilAborted<T>(start: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const work = start();
   if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
+    // `then` observes a failure that comes after the client left too.
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }

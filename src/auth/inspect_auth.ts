@@ -10,6 +10,7 @@ import { ProxyError } from "../errors.ts";
 import { shortAccount } from "./auth_snapshot.ts";
 import type { FileCredentialSource } from "./file_credential_source.ts";
 import { readClaims } from "./jwt.ts";
+import { writeBlocker } from "./probe_writable.ts";
 
 /** A usable (or at least readable) sign-in. */
 export interface AuthFound {
@@ -28,6 +29,8 @@ export interface AuthFound {
   /** Access-token expiry, epoch ms. */
   expiresAt?: number;
   lastRefresh?: string;
+  /** Why a refreshed sign-in could not be written beside auth.json, when it could not. */
+  writeBlocker?: string;
 }
 
 /** No usable sign-in; `message` says why and what to do. */
@@ -67,6 +70,7 @@ export async function inspectFileSource(
       email: idClaims.email,
       expiresAt: snapshot.credentials.expiresAt,
       lastRefresh: snapshot.file.last_refresh ?? undefined,
+      writeBlocker: await writeBlocker(snapshot.path),
     };
   } catch (err) {
     if (err instanceof ProxyError) {

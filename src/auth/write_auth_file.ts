@@ -3,7 +3,7 @@
  * the new file, never a torn one (docs/backend-protocol.md#atomic-writes):
  * temp file in the same directory
  * (created exclusively, mode 0600), fsync, rename over auth.json, fsync the
- * directory. The caller holds `auth.lock` and `auth.json.lock`.
+ * directory. The caller holds `auth.lock` (and `auth.json.lock` to commit).
  *
  * @module
  */
@@ -33,29 +33,65 @@ export async function writeAuthFileAtomic(
   content: string,
   options: WriteAuthFileOptions,
 ): Promise<void> {
+  const pending = await prepareAuthFileWrite(path, options);
+  await pending.commit(content);
+}
+
+/** A temp file beside auth.json, created and open, waiting for its content. */
+export interface PendingAuthWrite {
+  /** Writes `content`, syncs and renames it over auth.json; the temp file is gone either way. */
+  commit(content: string): Promise<void>;
+  /** Removes the temp file unused. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * The first half of {@link writeAuthFileAtomic}: creates the exclusive temp
+ * file now, so a caller learns that auth.json can be replaced before it does
+ * something it cannot undo (spend a refresh token).
+ *
+ * @throws the file system's error when the directory is not writable.
+ */
+export async function prepareAuthFileWrite(
+  path: string,
+  options: WriteAuthFileOptions,
+): Promise<PendingAuthWrite> {
   const windows = options.platform === "windows" || options.platform === "win32";
   const dir = dirname(path);
   await removeLeftovers(path);
   const tmp = join(dir, `${tempPrefix(path)}${crypto.randomUUID().slice(0, 8)}.tmp`);
   const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
-  try {
-    try {
-      const bytes = new TextEncoder().encode(content);
-      for (let written = 0; written < bytes.length;) {
-        written += await file.write(bytes.subarray(written));
+  let open = true;
+  const close = () => {
+    if (open) file.close();
+    open = false;
+  };
+  return {
+    async commit(content) {
+      try {
+        try {
+          const bytes = new TextEncoder().encode(content);
+          for (let written = 0; written < bytes.length;) {
+            written += await file.write(bytes.subarray(written));
+          }
+          await file.sync();
+        } finally {
+          close();
+        }
+        // `mode` is filtered by the umask and means nothing on Windows.
+        if (!windows) await Deno.chmod(tmp, 0o600);
+        await renameOver(tmp, path, windows);
+      } catch (err) {
+        await Deno.remove(tmp).catch(() => {});
+        throw err;
       }
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    // `mode` is filtered by the umask and means nothing on Windows.
-    if (!windows) await Deno.chmod(tmp, 0o600);
-    await renameOver(tmp, path, windows);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  if (!windows) await syncDirectory(dir);
+      if (!windows) await syncDirectory(dir);
+    },
+    async abandon() {
+      close();
+      await Deno.remove(tmp).catch(() => {});
+    },
+  };
 }
 
 /**

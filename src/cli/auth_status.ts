@@ -134,6 +134,15 @@ export function formatInspection(info: AuthInspection, nowMs: number): string[] 
         : `${info.lastRefresh} (${span(Math.max(0, nowMs - last))} ago)`,
     ),
   );
+  if (info.writeBlocker !== undefined) {
+    lines.push(
+      row(
+        "write-back",
+        `NOT POSSIBLE: cannot create a file beside auth.json (${info.writeBlocker}); codexgate ` +
+          `will not refresh this sign-in until its directory is writable`,
+      ),
+    );
+  }
   lines.push(row("status", "usable"));
   return lines;
 }

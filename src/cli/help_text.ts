@@ -51,6 +51,13 @@ Endpoints:
   GET  /status/events         finished requests, live (Server-Sent Events)
   POST /ui/session            the status page's key form: {"key": "…"} → session cookie
 
+POST bodies need Content-Type: application/json. Web pages (an Origin not in
+server.cors_origins) and unknown Host names (not in server.allowed_hosts) are refused.
+
+Limits (config server:, see docs/security.md):
+  max_requests_in_flight (1000)  body_idle_timeout_seconds (30)  body_timeout_seconds (60)
+  body_limit_mb (50)             max_json_depth (128)
+
 Example:
   codexgate --port 8000
   curl http://127.0.0.1:8000/v1/chat/completions -H 'content-type: application/json' \\

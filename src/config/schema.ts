@@ -67,7 +67,17 @@ const serverSchema = z.strictObject({
   allow_unauthenticated: z.boolean().default(false),
   body_limit_mb: z.number().positive().default(50),
   cors_origins: z.array(z.string()).default([]),
+  /** Host names besides loopback and the bind address that requests may carry (`*`: any). */
+  allowed_hosts: z.array(z.string().min(1)).default([]),
   shutdown_grace_seconds: z.number().nonnegative().default(30),
+  /** Requests handled at once, streams included; the next ones get 503. */
+  max_requests_in_flight: z.number().int().positive().default(1000),
+  /** Longest wait for the next chunk of a request body. */
+  body_idle_timeout_seconds: z.number().positive().default(30),
+  /** Longest time from a request's arrival to the end of its body. */
+  body_timeout_seconds: z.number().positive().default(60),
+  /** Deepest nesting of arrays/objects accepted in a JSON body (deeper: 400). */
+  max_json_depth: z.number().int().min(8).max(1000).default(128),
 });
 
 const responsesStoreSchema = z.strictObject({

@@ -42,8 +42,8 @@ export interface StreamMapper {
 
 /** Options a frontend's extra routes get from the app. */
 export interface RouteOptions {
-  /** Bound on a request body (`server.body_limit_mb`). */
-  bodyLimitBytes: number;
+  /** Reads the request's JSON body within the server's bounds (size, depth, deadlines). */
+  readJson: () => Promise<Record<string, unknown>>;
 }
 
 /**

@@ -6,6 +6,9 @@
  */
 import type { ResolvedConfig } from "../config/load_config.ts";
 
+/** The part of `server:` the bind checks read. */
+type BindSettings = Pick<ResolvedConfig["server"], "host" | "api_key" | "allow_unauthenticated">;
+
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
@@ -14,7 +17,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /** The reason not to start, or undefined when the bind is safe. */
-export function bindRefusal(server: ResolvedConfig["server"]): string | undefined {
+export function bindRefusal(server: BindSettings): string | undefined {
   if (isLoopback(server.host) || server.api_key !== null || server.allow_unauthenticated) {
     return undefined;
   }
@@ -25,7 +28,7 @@ export function bindRefusal(server: ResolvedConfig["server"]): string | undefine
 }
 
 /** A startup warning for an allowed but open bind, or undefined. */
-export function bindWarning(server: ResolvedConfig["server"]): string | undefined {
+export function bindWarning(server: BindSettings): string | undefined {
   if (isLoopback(server.host) || server.api_key !== null) return undefined;
   return `listening on ${server.host} without server.api_key (allowed by --allow-unauthenticated / ` +
     `server.allow_unauthenticated): anyone who can reach this address can use your ChatGPT plan`;

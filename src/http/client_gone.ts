@@ -7,7 +7,8 @@
  * @module
  */
 import { ProxyError } from "../errors.ts";
-import { readJsonBody } from "./read_json_body.ts";
+import { type JsonBodyLimits, readJsonBody } from "./read_json_body.ts";
+import type { RequestBody } from "./request_body.ts";
 
 /** The code of a request the client abandoned. */
 export const CLIENT_CLOSED = "client_closed_request";
@@ -47,10 +48,11 @@ export function whileConnected<T>(work: Promise<T>, signal: AbortSignal): Promis
  */
 export async function readClientJson(
   request: Request,
-  limitBytes: number,
+  body: RequestBody,
+  limits: JsonBodyLimits,
 ): Promise<Record<string, unknown>> {
   try {
-    return await readJsonBody(request, limitBytes);
+    return await readJsonBody(request, body, limits);
   } catch (err) {
     if (err instanceof ProxyError) throw err;
     throw clientClosedError(err);

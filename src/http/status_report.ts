@@ -32,6 +32,8 @@ export interface BackendStatus {
     plan?: string;
     token_expires_at?: string;
     token_expires_in_seconds?: number;
+    /** Set while refreshed tokens could not be written to auth.json (served from memory). */
+    unsaved?: string;
   } | { error: string };
   usage: Omit<QuotaSnapshot, "headers"> | null;
   models: { source: string; count: number };
@@ -63,6 +65,7 @@ export async function statusReport(
           token_expires_in_seconds: c.expiresAt
             ? Math.round((c.expiresAt - now) / 1000)
             : undefined,
+          unsaved: sources.credentials.unsaved?.(backend.name),
         };
         if (latest) {
           const { headers: _raw, ...figures } = latest;

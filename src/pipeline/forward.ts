@@ -21,6 +21,7 @@ import { isHtmlAnswer } from "../upstream/html_answer.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
 import { type QuotaStore, recordQuota } from "../state/quota_store.ts";
+import { readErrorBody } from "../upstream/read_error_body.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 
@@ -126,7 +127,8 @@ export async function forward(
       ? await recordQuota(context.quota, credentials.accountId, response.headers, now())
       : {};
     if (response.ok) return { response, credentials, quotaHeaders };
-    const text = await response.text().catch(() => "");
+    // Bounded like the wait for the headers: an error body that never ends must not hang us.
+    const text = await readErrorBody(response, { timeoutMs, signal: context.signal });
     if (
       (response.status === 401 || response.status === 403) && authAttempt === 0 &&
       !isHtmlAnswer(response.headers.get("content-type"), text)

@@ -14,7 +14,6 @@ import {
 } from "../capabilities/environment_override.ts";
 import type { PartialCapabilities } from "../capabilities/schema.ts";
 import type { Frontend } from "../dialects/frontend.ts";
-import { readClientJson } from "../http/client_gone.ts";
 import type { Logger } from "../log.ts";
 import type { CanonicalRequest } from "../request/request_model.ts";
 
@@ -30,8 +29,8 @@ export interface IncomingRequest {
 /** Options of {@link receiveRequest}. */
 export interface ReceiveRequestOptions {
   frontend: Frontend;
-  /** Bound on the body (`server.body_limit_mb`). */
-  bodyLimitBytes: number;
+  /** Reads the JSON body within the server's bounds (size, depth, deadlines). */
+  readJson: () => Promise<Record<string, unknown>>;
   logger: Logger;
   requestId: string;
 }
@@ -47,7 +46,7 @@ export async function receiveRequest(
   options: ReceiveRequestOptions,
 ): Promise<IncomingRequest> {
   const { frontend, logger, requestId } = options;
-  const body = await readClientJson(request, options.bodyLimitBytes);
+  const body = await options.readJson();
   const capabilities = takeCapabilityOverride(body, request.headers);
   const environment = takeEnvironmentOverride(body, request.headers);
   const parsed = frontend.parse(body, request.headers);

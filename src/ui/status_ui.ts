@@ -38,6 +38,7 @@ export function routeUiOpen(
   request: Request,
   path: string,
   ui: StatusUi,
+  readJson: () => Promise<Record<string, unknown>>,
 ): Promise<Response> | undefined {
   if (path === "/" || path === "/ui") {
     requireMethod(request, "GET");
@@ -45,7 +46,7 @@ export function routeUiOpen(
   }
   if (path === "/ui/session") {
     requireMethod(request, "POST");
-    return ui.sessions.open(request);
+    return ui.sessions.open(request, readJson);
   }
   return undefined;
 }

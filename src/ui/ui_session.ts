@@ -42,7 +42,10 @@ export class UiSessions {
    *
    * @throws {ProxyError} 400 for a body that is not that JSON, 401 for a wrong key.
    */
-  async open(request: Request): Promise<Response> {
+  async open(
+    request: Request,
+    readJson: () => Promise<Record<string, unknown>>,
+  ): Promise<Response> {
     if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
       throw new ProxyError(415, 'Send the key as JSON: {"key": "…"}.', {
         code: "unsupported_media_type",
@@ -50,8 +53,10 @@ export class UiSessions {
     }
     let key: unknown;
     try {
-      key = (await request.json() as { key?: unknown } | null)?.key;
-    } catch {
+      key = (await readJson()).key;
+    } catch (err) {
+      // Not JSON at all: the same answer as JSON without a key.
+      if (!(err instanceof ProxyError && err.code === "invalid_json")) throw err;
       key = undefined;
     }
     if (typeof key !== "string" || key === "") {

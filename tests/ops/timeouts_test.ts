@@ -3,6 +3,7 @@ import { ScriptBuilder } from "../support/fake_script.ts";
 import { startProxy } from "../support/harness.ts";
 import { ProxyError } from "../../src/errors.ts";
 import { fetchWithTimeout } from "../../src/upstream/fetch_with_timeout.ts";
+import { ERROR_BODY_LIMIT, readErrorBody } from "../../src/upstream/read_error_body.ts";
 import { errorOf, postChat, settlesWithin } from "./ops_helpers.ts";
 
 const SHORT_TIMEOUT = "backends:\n  openai_codex: { type: openai-codex, timeout: 0.4 }\n";
@@ -97,4 +98,36 @@ Deno.test("timeout: the client going away is not reported as a timeout", async (
   client.abort();
   const error = await assertRejects(() => pending);
   assert(!(error instanceof ProxyError), "an abort, not a 504");
+});
+
+Deno.test("timeout: an error answer whose body never ends → its error after the timeout, upstream released", async () => {
+  await using proxy = await startProxy({
+    configYaml: "backends:\n  openai_codex: { type: openai-codex, timeout: 0.4, max_retries: 0 }\n",
+  });
+  proxy.fake.enqueue({
+    kind: "status",
+    status: 429,
+    body: JSON.stringify({ error: { message: "slow down", code: "rate_limit_exceeded" } }),
+    stallBody: true,
+  });
+  const answer = postChat(proxy.url, { model: "gpt-5.4" });
+  // Generous bound: the timeout is 0.4 s; without the bound on error bodies this never settles.
+  assert(await settlesWithin(answer, 10_000), "answered although the error body never ended");
+  const { status, json } = await answer;
+  assertEquals(status, 429);
+  assertEquals(errorOf(json).code, "rate_limit_exceeded");
+  assert(await settlesWithin(proxy.fake.calls[0].closed, 5000), "the fake saw the body dropped");
+});
+
+Deno.test("readErrorBody: keeps the first 64 KB of a huge error body and drops the rest", async () => {
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      pulled++;
+      c.enqueue(new TextEncoder().encode("x".repeat(16 * 1024)));
+    },
+  });
+  const text = await readErrorBody(new Response(body, { status: 500 }), { timeoutMs: 10_000 });
+  assertEquals(text.length, ERROR_BODY_LIMIT);
+  assert(pulled < 10, `stopped reading after the cap (${pulled} chunks)`);
 });

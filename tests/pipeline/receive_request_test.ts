@@ -4,6 +4,8 @@ import { chatCompletionsFrontend } from "../../src/dialects/chat_completions/fro
 import type { ProxyError } from "../../src/errors.ts";
 import { createLogger } from "../../src/log.ts";
 import { receiveRequest } from "../../src/pipeline/receive_request.ts";
+import { readJsonBody } from "../../src/http/read_json_body.ts";
+import { RequestBody } from "../../src/http/request_body.ts";
 
 function post(body: unknown, headers: Record<string, string> = {}): Request {
   return new Request("http://codexgate.test/v1/chat/completions", {
@@ -13,12 +15,18 @@ function post(body: unknown, headers: Record<string, string> = {}): Request {
   });
 }
 
-const options = (frontend: Frontend, logs: string[] = []) => ({
-  frontend,
-  bodyLimitBytes: 1024 * 1024,
-  logger: createLogger("debug", (line) => logs.push(line)),
-  requestId: "req-1",
-});
+/** Receives one request, its JSON body read as the app reads it (bounded). */
+const receive = (request: Request, frontend: Frontend, logs: string[] = []) =>
+  receiveRequest(request, {
+    frontend,
+    readJson: () =>
+      readJsonBody(request, new RequestBody(request.body!, { idleMs: 5000, totalMs: 5000 }), {
+        limitBytes: 1024 * 1024,
+        maxDepth: 128,
+      }),
+    logger: createLogger("debug", (line) => logs.push(line)),
+    requestId: "req-1",
+  });
 
 Deno.test("receiveRequest() takes the overrides out of the body before the frontend parses it", async () => {
   const parsedBodies: Record<string, unknown>[] = [];
@@ -29,7 +37,7 @@ Deno.test("receiveRequest() takes the overrides out of the body before the front
       return chatCompletionsFrontend.parse(body, headers);
     },
   };
-  const incoming = await receiveRequest(
+  const incoming = await receive(
     post(
       {
         model: "gpt-5.4",
@@ -39,7 +47,7 @@ Deno.test("receiveRequest() takes the overrides out of the body before the front
       },
       { "x-codex-capabilities": '{"tool_text_format":"xml"}' },
     ),
-    options(frontend),
+    frontend,
   );
   assertEquals(incoming.capabilities, { prompt_mode: "custom_only", tool_text_format: "xml" });
   assertEquals(incoming.environment, { cwd: "/repo" });
@@ -56,9 +64,10 @@ Deno.test("receiveRequest() runs the frontend's expandInput hook and logs droppe
       return Promise.resolve();
     },
   };
-  const incoming = await receiveRequest(
+  const incoming = await receive(
     post({ model: "gpt-5.4", messages: [{ role: "user", content: "hi" }], temperature: 0.2 }),
-    options(frontend, logs),
+    frontend,
+    logs,
   );
   assertEquals(incoming.request.input.length, 2);
   const dropped = logs.map((l) => JSON.parse(l)).find((l) => l.msg === "dropped parameters");
@@ -67,9 +76,9 @@ Deno.test("receiveRequest() runs the frontend's expandInput hook and logs droppe
 
 Deno.test("receiveRequest() refuses a bad override with a 400 naming it", async () => {
   const error = await assertRejects(() =>
-    receiveRequest(
+    receive(
       post({ model: "gpt-5.4", messages: [], codex_capabilities: { prompt_mode: "loud" } }),
-      options(chatCompletionsFrontend),
+      chatCompletionsFrontend,
     )
   ) as ProxyError;
   assertEquals([error.status, error.code, error.param], [

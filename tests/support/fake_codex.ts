@@ -36,6 +36,8 @@ export interface RecordedRequest {
   body: Record<string, unknown> | undefined;
   /** Resolves when the client closed or finished reading the answer. */
   closed: Promise<void>;
+  /** Resolves when a `stallBody` answer's half body was taken and more was asked for. */
+  stalled: Promise<void>;
 }
 
 /** What the fake answers to one `/responses` request. */
@@ -50,7 +52,14 @@ export type Reply =
     hangAfter?: number;
     headers?: Record<string, string>;
   }
-  | { kind: "status"; status: number; body: string; headers?: Record<string, string> }
+  | {
+    kind: "status";
+    status: number;
+    body: string;
+    headers?: Record<string, string>;
+    /** Send the first half of the body, then nothing more until the client leaves. */
+    stallBody?: boolean;
+  }
   | { kind: "hang" };
 
 /** Chooses the reply for a request; `undefined` falls back to the default script. */
@@ -62,6 +71,8 @@ export interface FakeCodexOptions {
   responder?: Responder;
   /** Milliseconds the token endpoint waits before answering. */
   tokenDelayMs?: number;
+  /** When set, the token endpoint answers this status (an outage) instead of refreshing. */
+  tokenErrorStatus?: number;
   /** Catalog models; defaults to a small catalog of our own. */
   models?: Record<string, unknown>[];
 }
@@ -339,6 +350,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
   let catalogDown = false;
   const models = options.models ?? FAKE_MODELS;
   const controller = new AbortController();
+  const stalledBy = new WeakMap<RecordedRequest, () => void>();
 
   const accept = (tokens: TokenSet) => {
     validAccess.set(tokens.access_token, tokens.account_id);
@@ -360,13 +372,16 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     }
     let done!: () => void;
     const closed = new Promise<void>((r) => (done = r));
+    const stalled = Promise.withResolvers<void>();
     const rec: RecordedRequest = {
       method: request.method,
       path: new URL(request.url).pathname,
       headers: Object.fromEntries(request.headers),
       body,
       closed,
+      stalled: stalled.promise,
     };
+    stalledBy.set(rec, stalled.resolve);
     list.push(rec);
     return { rec, done, raw };
   };
@@ -440,12 +455,38 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     });
   };
 
+  const statusResponse = (
+    reply: Extract<Reply, { kind: "status" }>,
+    rec: RecordedRequest,
+    request: Request,
+    done: () => void,
+    headers: Record<string, string> | undefined,
+  ): Response => {
+    if (!reply.stallBody) {
+      done();
+      return new Response(reply.body, { status: reply.status, headers });
+    }
+    request.signal.addEventListener("abort", () => done(), { once: true });
+    const half = new TextEncoder().encode(reply.body.slice(0, Math.ceil(reply.body.length / 2)));
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => c.enqueue(half),
+      pull: () => stalledBy.get(rec)?.(),
+      cancel: () => done(),
+    });
+    return new Response(body, { status: reply.status, headers });
+  };
+
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname === "/oauth/token" && request.method === "POST") {
       const { rec, done } = await record(request, tokenCalls);
       done();
       if (options.tokenDelayMs) await new Promise((r) => setTimeout(r, options.tokenDelayMs));
+      if (options.tokenErrorStatus) {
+        return json(options.tokenErrorStatus, {
+          error: { message: "token service down", type: "server_error", code: "server_error" },
+        });
+      }
       const body = rec.body ?? {};
       if (
         body.grant_type !== "refresh_token" || typeof body.refresh_token !== "string" ||
@@ -515,8 +556,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
       }
       const scripted = queue.shift() ?? responder?.(rec, index);
       if (scripted?.kind === "status" && (scripted.status === 401 || scripted.status === 403)) {
-        done();
-        return new Response(scripted.body, { status: scripted.status, headers: scripted.headers });
+        return statusResponse(scripted, rec, request, done, scripted.headers);
       }
       const denied = authorize(request);
       if (denied) {
@@ -530,10 +570,10 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
       }
       const reply = scripted ?? defaultReply(rec.body);
       if (reply.kind === "status") {
-        done();
-        return new Response(reply.body, {
-          status: reply.status,
-          headers: { "content-type": "application/json", ...QUOTA_HEADERS, ...reply.headers },
+        return statusResponse(reply, rec, request, done, {
+          "content-type": "application/json",
+          ...QUOTA_HEADERS,
+          ...reply.headers,
         });
       }
       if (reply.kind === "hang") {

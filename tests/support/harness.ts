@@ -12,6 +12,7 @@ import {
   resolveConfig,
   type ResolvedConfig,
 } from "../../src/config/load_config.ts";
+import { serveOnError } from "../../src/http/serve_on_error.ts";
 import { createLogger } from "../../src/log.ts";
 import { type FakeCodex, type FakeCodexOptions, startFakeCodex } from "./fake_codex.ts";
 import { authJson, makeTokenSet, type TokenSet, type TokenSetOptions } from "./tokens.ts";
@@ -85,6 +86,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<ProxyHarne
     hostname: "127.0.0.1",
     port: 0,
     signal: controller.signal,
+    onError: serveOnError(logger),
     onListen: (addr) => resolve(addr as Deno.NetAddr),
   }, handler);
   const addr = await promise;

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { readJsonBody } from "../../http/read_json_body.ts";
 import { requireMethod } from "../../http/require_method.ts";
 import type { RouteOptions } from "../frontend.ts";
 import { countTokens } from "./count_tokens.ts";
@@ -17,6 +16,6 @@ export async function handleAnthropicRoute(
 ): Promise<{ input_tokens: number } | undefined> {
   if (path !== "/v1/messages/count_tokens") return undefined;
   requireMethod(request, "POST");
-  const body = await readJsonBody(request, options.bodyLimitBytes);
+  const body = await options.readJson();
   return countTokens(body, request.headers);
 }

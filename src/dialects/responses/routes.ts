@@ -9,6 +9,7 @@
 import type { InputItem } from "../../request/request_model.ts";
 import type { ResponseStore } from "../../state/response_store.ts";
 import { ProxyError } from "../../errors.ts";
+import { decodePathSegment } from "../../http/decode_path_segment.ts";
 import { requireMethod } from "../../http/require_method.ts";
 import { responseNotFound } from "./response_memory.ts";
 
@@ -31,14 +32,14 @@ export async function handleStoredResponseRoute(
   const items = INPUT_ITEMS_ROUTE.exec(path);
   if (items) {
     requireMethod(request, "GET");
-    const id = decodeURIComponent(items[1]);
+    const id = decodePathSegment(items[1]);
     const stored = await store.get(id);
     if (!stored) throw responseNotFound(id);
     return inputItemsList(stored.input, new URL(request.url).searchParams.get("order"));
   }
   const match = ID_ROUTE.exec(path);
   if (!match) return undefined;
-  const id = decodeURIComponent(match[1]);
+  const id = decodePathSegment(match[1]);
   const method = requireMethod(request, ["GET", "DELETE"]);
   if (method === "GET") {
     const stored = await store.get(id);
