@@ -11,6 +11,10 @@ import type { ResolvedConfig } from "./config/load_config.ts";
 import type { Frontend } from "./dialects/frontend.ts";
 import { createFrontends } from "./dialects/frontends.ts";
 import { RequestEvents } from "./http/request_events.ts";
+import { AccountErrors } from "./limits/account_errors.ts";
+import { LimitsPoller } from "./limits/limits_poller.ts";
+import { AppMetrics } from "./metrics/app_metrics.ts";
+import { usageRecord } from "./usage/record_usage.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
 import { type AppState, createState } from "./state/create_state.ts";
@@ -33,6 +37,11 @@ export interface AppDeps {
   state?: Partial<AppState>;
   /** Where finished requests are published (a new publisher when absent). */
   events?: RequestEvents;
+  /**
+   * Start background work (the usage poll) now. main.ts does; tests leave it
+   * off or call `limits.start()` themselves.
+   */
+  background?: boolean;
 }
 
 /** The long-lived parts of one app instance (never module globals). */
@@ -51,6 +60,11 @@ export interface AppContext {
   frontends: readonly Frontend[];
   /** Every finished request, for whoever listens (usage history, metrics, status page). */
   events: RequestEvents;
+  /** Polls each account's usage document. */
+  limits: LimitsPoller;
+  metrics: AppMetrics;
+  /** The last account-related error per backend. */
+  accountErrors: AccountErrors;
   /** Epoch milliseconds. */
   startedAt: number;
 }
@@ -65,6 +79,7 @@ export function createAppContext(deps: AppDeps): AppContext {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const logger = deps.logger ?? createLogger(config.log_level);
   const host: HostInfo = { os: platform, arch: Deno.build.arch };
+  const metrics = new AppMetrics();
   const state = createState(config, {
     env,
     platform,
@@ -72,6 +87,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     now,
     logger,
     overrides: deps.state,
+    onRefresh: (backend, outcome) => metrics.refreshes.inc({ backend, outcome }),
   });
   const codexHome = codexHomeDir(env, platform);
   const catalogs = new Map<string, CatalogService>();
@@ -91,6 +107,25 @@ export function createAppContext(deps: AppDeps): AppContext {
     );
     reactorRules.set(backend.name, compileReactorRules(backend.extra.codex.reactor_rules));
   }
+  const events = deps.events ?? new RequestEvents();
+  const limits = new LimitsPoller({
+    config,
+    credentials: state.credentials,
+    quota: state.quota,
+    fetch: fetchFn,
+    now,
+    logger,
+    host,
+  });
+  const accountErrors = new AccountErrors();
+  events.subscribe((r) => metrics.observe(r));
+  events.subscribe((r) => accountErrors.observe(r));
+  events.subscribe((r) => {
+    if (r.dialect) limits.touch();
+    const row = usageRecord(r);
+    if (row) state.usage.record(row).catch(() => {});
+  });
+  if (deps.background) limits.start();
   return {
     config,
     fetch: fetchFn,
@@ -102,7 +137,10 @@ export function createAppContext(deps: AppDeps): AppContext {
     catalogs,
     reactorRules,
     frontends: createFrontends(state),
-    events: deps.events ?? new RequestEvents(),
+    events,
+    limits,
+    metrics,
+    accountErrors,
     startedAt: now(),
   };
 }

@@ -63,6 +63,8 @@ export interface FileCredentialSourceOptions {
    * tokens (default 5 s): the Codex CLI writes only after it gets `auth.lock`.
    */
   raceWaitMs?: number;
+  /** Told of every refresh attempt's outcome (the metrics count them). */
+  onRefresh?: (outcome: "ok" | "failed") => void;
 }
 
 /** Reads credentials from the first existing auth.json candidate and keeps them fresh. */
@@ -189,7 +191,7 @@ export class FileCredentialSource implements CredentialSource {
     const settings = this.#options.refresh!;
     const { logger } = this.#options;
     try {
-      return await refreshAuthFile(stale, {
+      const fresh = await refreshAuthFile(stale, {
         tokenUrl: settings.tokenUrl,
         clientId: settings.clientId,
         fetch: this.#options.fetch ?? globalThis.fetch,
@@ -201,7 +203,10 @@ export class FileCredentialSource implements CredentialSource {
         logger,
         read: (path) => this.#readAt(path),
       });
+      this.#options.onRefresh?.("ok");
+      return fresh;
     } catch (err) {
+      this.#options.onRefresh?.("failed");
       if (err instanceof RefreshRefused) {
         // Remembered so that later requests get the 401 without another call or log line.
         const { refusal, snapshot } = err;

@@ -15,7 +15,7 @@ export function isLoopback(host: string): boolean {
 
 /** The reason not to start, or undefined when the bind is safe. */
 export function bindRefusal(server: ResolvedConfig["server"]): string | undefined {
-  if (isLoopback(server.host) || server.api_key !== null || server.allow_unauthenticated) {
+  if (isLoopback(server.host) || hasKey(server) || server.allow_unauthenticated) {
     return undefined;
   }
   return `refusing to listen on ${server.host}: that address is reachable from other machines, and ` +
@@ -26,7 +26,11 @@ export function bindRefusal(server: ResolvedConfig["server"]): string | undefine
 
 /** A startup warning for an allowed but open bind, or undefined. */
 export function bindWarning(server: ResolvedConfig["server"]): string | undefined {
-  if (isLoopback(server.host) || server.api_key !== null) return undefined;
+  if (isLoopback(server.host) || hasKey(server)) return undefined;
   return `listening on ${server.host} without server.api_key (allowed by --allow-unauthenticated / ` +
     `server.allow_unauthenticated): anyone who can reach this address can use your ChatGPT plan`;
+}
+
+function hasKey(server: ResolvedConfig["server"]): boolean {
+  return server.api_key !== null || server.api_keys.length > 0;
 }
