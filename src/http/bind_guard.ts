@@ -6,6 +6,11 @@
  */
 import type { ResolvedConfig } from "../config/load_config.ts";
 
+/** The server settings the guard reads (`api_keys` may be absent in a hand-built config). */
+type ServerSettings = Omit<ResolvedConfig["server"], "api_keys"> & {
+  api_keys?: readonly unknown[];
+};
+
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
@@ -14,7 +19,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /** The reason not to start, or undefined when the bind is safe. */
-export function bindRefusal(server: ResolvedConfig["server"]): string | undefined {
+export function bindRefusal(server: ServerSettings): string | undefined {
   if (isLoopback(server.host) || hasKey(server) || server.allow_unauthenticated) {
     return undefined;
   }
@@ -25,12 +30,12 @@ export function bindRefusal(server: ResolvedConfig["server"]): string | undefine
 }
 
 /** A startup warning for an allowed but open bind, or undefined. */
-export function bindWarning(server: ResolvedConfig["server"]): string | undefined {
+export function bindWarning(server: ServerSettings): string | undefined {
   if (isLoopback(server.host) || hasKey(server)) return undefined;
   return `listening on ${server.host} without server.api_key (allowed by --allow-unauthenticated / ` +
     `server.allow_unauthenticated): anyone who can reach this address can use your ChatGPT plan`;
 }
 
-function hasKey(server: ResolvedConfig["server"]): boolean {
-  return server.api_key !== null || server.api_keys.length > 0;
+function hasKey(server: ServerSettings): boolean {
+  return server.api_key !== null || (server.api_keys?.length ?? 0) > 0;
 }

@@ -92,7 +92,7 @@ export class LimitsPoller {
   start(): void {
     if (!this.#o.config.limits.poll || !this.#stopped) return;
     this.#stopped = false;
-    this.#pollAll(true);
+    this.#round(true).finally(() => this.#schedule());
   }
 
   /** Stops the timer (an in-flight poll finishes on its own). */
@@ -107,18 +107,33 @@ export class LimitsPoller {
     return this.#o.now() - this.#lastAsked < this.#o.config.limits.idle_pause_seconds * 1000;
   }
 
-  #pollAll(force: boolean): void {
+  /**
+   * One periodic round: polls every backend when someone asked within
+   * `idle_pause_seconds`, else nothing. Returns how many backends it polled.
+   */
+  async tick(): Promise<number> {
+    return await this.#round(false);
+  }
+
+  /** The wait before the next round: the interval ±20 % (instances started together drift apart). */
+  nextDelayMs(): number {
+    const jitter = 0.8 + 0.4 * (this.#o.random ?? Math.random)();
+    return this.#o.config.limits.interval_seconds * 1000 * jitter;
+  }
+
+  async #round(force: boolean): Promise<number> {
+    if (!force && !this.active()) return 0;
     const backends = Object.keys(this.#o.config.backends);
-    const polls = force || this.active() ? backends.map((b) => this.refresh(b, { force })) : [];
-    Promise.all(polls).finally(() => this.#schedule());
+    await Promise.all(backends.map((b) => this.refresh(b, { force })));
+    return backends.length;
   }
 
   #schedule(): void {
     if (this.#stopped) return;
-    const { interval_seconds } = this.#o.config.limits;
-    // ±20 %: instances started together drift apart.
-    const jitter = 0.8 + 0.4 * (this.#o.random ?? Math.random)();
-    const timer = setTimeout(() => this.#pollAll(false), interval_seconds * 1000 * jitter);
+    const timer = setTimeout(
+      () => this.#round(false).finally(() => this.#schedule()),
+      this.nextDelayMs(),
+    );
     // The poll never keeps the process alive on its own.
     Deno.unrefTimer(timer);
     this.#timer = timer;
