@@ -94,7 +94,7 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
     }
     if (path === "/status") {
       requireMethod(request, "GET");
-      app.limits.touch();
+      await Promise.all(Object.keys(config.backends).map((b) => app.limits.ensureFresh(b)));
       const [report, accounts] = await Promise.all([
         statusReport({
           config,

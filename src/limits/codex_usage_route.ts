@@ -37,13 +37,9 @@ export async function codexUsage(
   s: CodexUsageSources,
 ): Promise<{ body: Record<string, unknown>; account: string }> {
   const backend = s.config.default_backend;
-  s.limits.touch();
+  await s.limits.ensureFresh(backend);
   const credentials = await s.credentials.get(backend);
-  let latest = await s.quota.latest(credentials.accountId);
-  const maxAge = s.config.limits.interval_seconds * 1000;
-  if (!latest || s.now() - Date.parse(latest.updated_at) > maxAge) {
-    latest = (await s.limits.refresh(backend), await s.quota.latest(credentials.accountId));
-  }
+  const latest = await s.quota.latest(credentials.accountId);
   return {
     body: renderWhamUsage(latest, credentials.planType, s.now()),
     account: backend,

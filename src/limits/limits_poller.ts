@@ -88,6 +88,23 @@ export class LimitsPoller {
     return flight;
   }
 
+  /**
+   * Polls `backend` when its account's figures are missing or older than
+   * `interval_seconds` (what someone looking at limits wants). Never throws.
+   */
+  async ensureFresh(backend: string): Promise<void> {
+    this.touch();
+    try {
+      const { accountId } = await this.#o.credentials.get(backend);
+      const latest = await this.#o.quota.latest(accountId);
+      const maxAge = this.#o.config.limits.interval_seconds * 1000;
+      if (latest && this.#o.now() - Date.parse(latest.updated_at) <= maxAge) return;
+    } catch {
+      // No usable sign-in: the poll records why.
+    }
+    await this.refresh(backend);
+  }
+
   /** Polls every backend now, then on a jittered interval while someone asks. */
   start(): void {
     if (!this.#o.config.limits.poll || !this.#stopped) return;

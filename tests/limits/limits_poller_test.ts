@@ -54,7 +54,10 @@ Deno.test("poll: asks wham/usage with the account's bearer and id, keeps the fig
   const got = await poller.refresh("openai_codex");
   assertEquals(seen.length, 1);
   assertEquals(seen[0].url, "http://127.0.0.1:9/backend-api/wham/usage");
-  assertEquals(seen[0].headers.get("authorization"), `Bearer ${IN_PROCESS_CREDENTIALS.accessToken}`);
+  assertEquals(
+    seen[0].headers.get("authorization"),
+    `Bearer ${IN_PROCESS_CREDENTIALS.accessToken}`,
+  );
   assertEquals(seen[0].headers.get("chatgpt-account-id"), IN_PROCESS_CREDENTIALS.accountId);
   assertEquals(got?.primary?.used_percent, 10);
   const kept = await quota.latest(IN_PROCESS_CREDENTIALS.accountId);
@@ -64,7 +67,10 @@ Deno.test("poll: asks wham/usage with the account's bearer and id, keeps the fig
 
 Deno.test("poll: cached for min_interval_seconds; a poll in flight is joined", async () => {
   const { poller, seen, advance } = setup("limits: { min_interval_seconds: 60 }");
-  const [a, b] = await Promise.all([poller.refresh("openai_codex"), poller.refresh("openai_codex")]);
+  const [a, b] = await Promise.all([
+    poller.refresh("openai_codex"),
+    poller.refresh("openai_codex"),
+  ]);
   assertEquals(seen.length, 1);
   assertEquals(a, b);
   advance(30_000);
