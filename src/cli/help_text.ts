@@ -24,6 +24,9 @@ Usage:
                                  (--auth-path <file> to look at one file)
   codexgate doctor               check sign-in, backend, token endpoint, config
                                  (--config <file>, --timeout <s> per check, default 5)
+  codexgate usage                sum the usage history: --since 7d|24h|YYYY-MM-DD (default
+                                 7d), --by day,model,account,dialect,client (default day),
+                                 --json, --data-dir <dir>, --config <file>
 
 Flags:
   -p, --port <n>                 port to listen on (default 8000)
@@ -42,11 +45,16 @@ Environment:
   CODEX_REFRESH_TOKEN_URL_OVERRIDE   OAuth token endpoint (refresh)
   CODEXGATE_LOGIN_ISSUER         OAuth issuer of \`codexgate login\` (default
                                  https://auth.openai.com)
+  XDG_DATA_HOME, LOCALAPPDATA    where the default data_dir (usage history) goes
 Precedence: flag > environment > config file > default.
 
 Endpoints:
   POST /v1/chat/completions   POST /v1/responses   POST /v1/messages
   GET  /v1/models             GET  /health         GET  /status
+  GET  /metrics (Prometheus)  GET  /v1/usage?since=7d&by=day,model
+  GET  …/wham/usage, …/api/codex/usage (the Codex CLI's limits, any base path)
+Config keys of note: server.api_keys (named client keys), data_dir, usage.history,
+usage.retention_days, limits.poll, limits.interval_seconds (docs/limits-and-usage.md).
 
 Example:
   codexgate --port 8000
