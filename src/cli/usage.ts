@@ -9,8 +9,8 @@
 import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
 import { ConfigError, ProxyError } from "../errors.ts";
 import { createLogger } from "../log.ts";
-import { dataDir, usageDbPath } from "../usage/data_dir.ts";
-import { SqliteUsageStore } from "../usage/sqlite_usage_store.ts";
+import { dataDir, usageDbPath } from "../state/data_dir.ts";
+import { SqliteUsageStore } from "../state/sqlite_usage_store.ts";
 import { usageQuery } from "../usage/usage_query.ts";
 import { usageTable } from "../usage/usage_table.ts";
 import type { CliIo } from "./cli_io.ts";

@@ -161,6 +161,22 @@ export class LimitsPoller {
     const backend = o.config.backends[backendName];
     const url = usageUrl(backend);
     try {
+      // A token about to expire is left for the next request to refresh: the poll never
+      // starts a refresh of its own (a refresh token is single-use, and other programs share it).
+      const sign = await o.credentials.inspect(backendName);
+      if (!sign.ok) {
+        throw Object.assign(new Error(sign.message), { code: "needs_sign_in" });
+      }
+      if (
+        sign.expiresAt !== undefined &&
+        sign.expiresAt - o.now() < backend.refresh_margin_seconds * 1000
+      ) {
+        this.#polledAt.delete(backendName);
+        o.logger.debug("usage poll waits for a request to refresh the token", {
+          backend: backendName,
+        });
+        return undefined;
+      }
       const credentials = await o.credentials.get(backendName);
       const headers = new Headers({
         "authorization": `Bearer ${credentials.accessToken}`,

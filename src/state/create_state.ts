@@ -15,9 +15,9 @@ import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
 import type { ResponseStore } from "./response_store.ts";
 import type { UsageStore } from "./usage_store.ts";
-import { dataDir, usageDbPath } from "../usage/data_dir.ts";
-import { DisabledUsageStore } from "../usage/disabled_usage_store.ts";
-import { SqliteUsageStore } from "../usage/sqlite_usage_store.ts";
+import { dataDir, usageDbPath } from "./data_dir.ts";
+import { DisabledUsageStore } from "./disabled_usage_store.ts";
+import { SqliteUsageStore } from "./sqlite_usage_store.ts";
 
 /** Everything that outlives a request. */
 export interface AppState {

@@ -2,7 +2,7 @@
  * The usage history: one row per finished completion, summed on demand by
  * day, model, account, dialect or client (`codexgate usage`, `GET /v1/usage`).
  * The embedded default is a SQLite file in the data directory
- * (usage/sqlite_usage_store.ts); a store shared by several replicas can
+ * (sqlite_usage_store.ts); a store shared by several replicas can
  * replace it (docs/limits-and-usage.md#usage-history).
  *
  * @module

@@ -138,3 +138,32 @@ Deno.test("poll: limits.poll false never asks; usage_url overrides the derived a
   await custom.poller.refresh("openai_codex");
   assertEquals(custom.seen[0].url, "http://127.0.0.1:9/u");
 });
+
+Deno.test("poll: never refreshes a token itself; an expiring sign-in waits for a request", async () => {
+  const config = resolveConfig(parseConfigText("{}", "t"), {
+    env: { OPENAI_API_BASE_URL: BASE },
+    flags: {},
+    source: "t",
+  });
+  const now = Date.parse("2026-12-01T10:00:00Z");
+  let gets = 0;
+  let fetches = 0;
+  const base = staticCredentials();
+  const poller = new LimitsPoller({
+    config,
+    credentials: {
+      ...base,
+      get: (b) => (gets++, base.get(b)),
+      inspect: async (b) =>
+        ({ ...(await base.inspect(b)), ok: true, expiresAt: now + 60_000 }) as never,
+    },
+    quota: new MemoryQuotaStore(),
+    fetch: () => (fetches++, Promise.resolve(Response.json({}))),
+    now: () => now,
+    logger: createLogger("error"),
+    host: { os: "linux", arch: "x86_64" },
+  });
+  assertEquals(await poller.refresh("openai_codex"), undefined);
+  assertEquals([gets, fetches], [0, 0]);
+  assertEquals(poller.lastError("openai_codex"), undefined);
+});

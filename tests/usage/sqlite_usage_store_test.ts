@@ -7,7 +7,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { SqliteUsageStore } from "../../src/usage/sqlite_usage_store.ts";
+import { SqliteUsageStore } from "../../src/state/sqlite_usage_store.ts";
 import { createLogger } from "../../src/log.ts";
 import type { UsageRecord } from "../../src/state/usage_store.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { ProxyError } from "../errors.ts";
-import type { UsageRow, UsageStore } from "../state/usage_store.ts";
+import type { UsageRow, UsageStore } from "./usage_store.ts";
 
 /** Keeps nothing. */
 export class DisabledUsageStore implements UsageStore {

@@ -12,7 +12,7 @@ import { DatabaseSync } from "node:sqlite";
 import { dirname } from "node:path";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { UsageQuery, UsageRecord, UsageRow, UsageStore } from "../state/usage_store.ts";
+import type { UsageQuery, UsageRecord, UsageRow, UsageStore } from "./usage_store.ts";
 
 /** Options of {@link SqliteUsageStore}. */
 export interface SqliteUsageStoreOptions {
