@@ -65,12 +65,15 @@ export function shortId(id: string): string {
 /** A reached limit that has not reset yet: when it resets. */
 export function coolingUntil(q: QuotaSnapshot | undefined, now: number): string | undefined {
   if (!q) return undefined;
-  const full = [q.primary, q.secondary].filter((w) =>
-    w?.resets_at && Date.parse(w.resets_at) > now &&
-    (q.limit_reached || (w.used_percent ?? 0) >= 100)
-  );
-  const latest = full.map((w) => w!.resets_at!).sort().at(-1);
-  return latest;
+  const windows = [["primary", q.primary], ["secondary", q.secondary]] as const;
+  let hit = windows.filter(([, w]) => (w?.used_percent ?? 0) >= 100);
+  // Reached without a full window: the one the backend named, else any.
+  if (hit.length === 0 && q.limit_reached) {
+    hit = windows.filter(([name]) => !q.limit_reached_type || q.limit_reached_type.includes(name));
+  }
+  return hit.map(([, w]) => w?.resets_at).filter((t): t is string =>
+    t !== undefined && Date.parse(t) > now
+  ).sort().at(-1);
 }
 
 /** Every configured backend's account. */

@@ -129,7 +129,8 @@ export function parseQuota(
     credits: Object.values(credits).some((v) => v !== undefined) ? compact(credits) : undefined,
     active_limit: headers["x-codex-active-limit"],
     limit_reached_type: reached || undefined,
-    limit_reached: reached ? true : undefined,
+    // An answer that names no reached limit says none is (the latest answer wins).
+    limit_reached: Boolean(reached),
     promo_message: headers["x-codex-promo-message"],
     source: "headers",
     updated_at: new Date(now).toISOString(),

@@ -8,6 +8,7 @@ import { parseQuota, pickQuotaHeaders } from "../../src/upstream/quota_headers.t
 import { parseRateLimitsEvent } from "../../src/limits/rate_limits_event.ts";
 import { parseWhamUsage, renderWhamUsage } from "../../src/limits/wham_usage.ts";
 import { mergeQuota } from "../../src/state/quota_store.ts";
+import { coolingUntil } from "../../src/limits/account_overview.ts";
 
 const NOW = Date.parse("2026-12-01T10:00:00Z");
 const IN_1H = Math.floor(NOW / 1000) + 3600;
@@ -51,7 +52,7 @@ Deno.test("quota headers: every family, both reset forms, plan, credits, active 
     name: "GPT-5.5",
     primary: { used_percent: 88, window_minutes: 300 },
   }]);
-  assertEquals(q.limit_reached, undefined);
+  assertEquals(q.limit_reached, false);
 });
 
 Deno.test("quota headers: a reached limit says which", () => {
@@ -187,4 +188,19 @@ Deno.test("figures merge: a newer source wins where it speaks, older figures sta
   assertEquals(merged.additional?.[0].id, "gpt55");
   assertEquals(merged.source, "headers");
   assertEquals(merged.updated_at, new Date(NOW + 1000).toISOString());
+});
+
+Deno.test("cooling: until the reached window resets, not the other one; over once it reset", () => {
+  const q = parseQuota({
+    "x-codex-primary-used-percent": "100",
+    "x-codex-primary-reset-at": String(IN_1H),
+    "x-codex-secondary-used-percent": "60",
+    "x-codex-secondary-reset-at": String(IN_1H + 86400),
+    "x-codex-rate-limit-reached-type": "primary",
+  }, NOW)!;
+  assertEquals(coolingUntil(q, NOW), new Date(IN_1H * 1000).toISOString());
+  assertEquals(coolingUntil(q, IN_1H * 1000 + 1), undefined);
+  // A later answer that names no reached limit ends it.
+  const later = mergeQuota(q, parseQuota({ "x-codex-primary-used-percent": "3" }, NOW + 1)!);
+  assertEquals(coolingUntil(later, NOW + 2), undefined);
 });
