@@ -14,6 +14,7 @@ import { runDoctor } from "./src/cli/doctor.ts";
 import { runInit } from "./src/cli/init.ts";
 import { runLogin } from "./src/cli/login.ts";
 import { runLogout } from "./src/cli/logout.ts";
+import { runUsage } from "./src/cli/usage.ts";
 import { CANCELLED_EXIT_CODE, LoginError } from "./src/login/login_error.ts";
 import { readProcessEnv } from "./src/cli/process_env.ts";
 import { loadConfig } from "./src/config/load_config.ts";
@@ -80,7 +81,13 @@ async function main(argv: string[]): Promise<number> {
   });
   for (const note of authNotes) logger[note.level](note.message, note.fields);
   const stopping = new AbortController();
-  const handler = createHandler({ config, env, logger, shutdown: stopping.signal });
+  const handler = createHandler({
+    config,
+    env,
+    logger,
+    shutdown: stopping.signal,
+    background: true,
+  });
   const server = Deno.serve({
     hostname: config.server.host,
     port: config.server.port,
@@ -116,6 +123,8 @@ async function runSubcommand(
       return await withCtrlC((signal) => runLogin(args, { io: consoleIo, env, signal }));
     case "logout":
       return await runLogout(args, { io: consoleIo, env });
+    case "usage":
+      return await runUsage(args, { io: consoleIo, env });
     case "auth":
       if (args[0] === "status") return await runAuthStatus(args.slice(1), env, consoleIo);
       console.error("codexgate auth: expected `codexgate auth status` (see codexgate --help)");

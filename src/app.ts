@@ -13,7 +13,7 @@ import type { Frontend } from "./dialects/frontend.ts";
 import { frontendFor } from "./dialects/frontends.ts";
 import { openAIErrorBody } from "./dialects/openai_error.ts";
 import { ProxyError } from "./errors.ts";
-import { requireApiKey } from "./http/api_key.ts";
+import { clientKeys, requireClientKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
 import { browserGuard } from "./http/browser_guard.ts";
 import { readClientJson, whileConnected } from "./http/client_gone.ts";
@@ -30,7 +30,11 @@ import type { RequestBody } from "./http/request_body.ts";
 import { withRequestBounds } from "./http/request_bounds.ts";
 import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
+import { accountOverviews, publicOverview } from "./limits/account_overview.ts";
+import { codexUsage, isCodexUsagePath } from "./limits/codex_usage_route.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "./metrics/prometheus_text.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
+import { usageAnswer } from "./usage/usage_route.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { forward } from "./pipeline/forward.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
@@ -39,6 +43,8 @@ import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
 import { routeUiOpen } from "./ui/status_ui.ts";
+import { parseRateLimitsEvent } from "./limits/rate_limits_event.ts";
+import { updateQuota } from "./state/quota_store.ts";
 
 export type { AppDeps } from "./app_context.ts";
 
@@ -127,7 +133,7 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     }
     const open = routeUiOpen(request, path, app.ui, readJson);
     if (open) return await open;
-    requireApiKey(request, config.server.api_key, {
+    record.client = requireClientKey(request, clientKeys(config.server), {
       path,
       hasSession: (r) => app.ui.sessions.has(r),
     });
@@ -145,8 +151,9 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     }
     if (path === "/status") {
       requireMethod(request, "GET");
-      return json(
-        await statusReport({
+      await Promise.all(Object.keys(config.backends).map((b) => app.limits.ensureFresh(b)));
+      const [report, accounts] = await Promise.all([
+        statusReport({
           config,
           credentials: app.state.credentials,
           catalogs,
@@ -154,7 +161,31 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
           now: app.now,
           startedAt: app.startedAt,
         }),
-      );
+        accounts_(app),
+      ]);
+      return json({ ...report, accounts: accounts.map(publicOverview) });
+    }
+    if (path === "/metrics") {
+      requireMethod(request, "GET");
+      return new Response(app.metrics.render(await accounts_(app)), {
+        headers: { "content-type": PROMETHEUS_CONTENT_TYPE, "x-request-id": requestId },
+      });
+    }
+    if (path === "/v1/usage") {
+      requireMethod(request, "GET");
+      return json(await usageAnswer(url, app.state.usage, app.now()));
+    }
+    if (isCodexUsagePath(path)) {
+      requireMethod(request, "GET");
+      const { body, account } = await codexUsage({
+        ...app.state,
+        config,
+        limits: app.limits,
+        now: app.now,
+      });
+      return Response.json(body, {
+        headers: { "x-request-id": requestId, "x-codexgate-account": account },
+      });
     }
     if (frontend && path === frontend.path) {
       requireMethod(request, "POST");
@@ -169,6 +200,17 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     const render = frontend?.errorBody ?? openAIErrorBody;
     return errorResponse(err, { render, record, logger: app.logger, signal: request.signal });
   }
+}
+
+/** Every account's overview (plan, limits, state, last error). */
+function accounts_(app: AppContext) {
+  return accountOverviews({
+    config: app.config,
+    credentials: app.state.credentials,
+    quota: app.state.quota,
+    now: app.now,
+    lastError: (backend) => app.accountErrors.latest(backend, app.limits.lastError(backend)),
+  });
 }
 
 /** One completion: the frontend's request through the five stages. */
@@ -232,8 +274,10 @@ async function complete(
       logger,
       quota: state.quota,
       now: app.now,
+      onRetry: () => app.metrics.retries.inc({ backend: backend.name }),
     });
     record.quota = answer.quotaHeaders;
+    record.account ??= backend.name;
     // 5. streamBack
     return await streamBack(answer, {
       frontend,
@@ -248,6 +292,12 @@ async function complete(
       headers: answerHeaders(record),
       signal: request.signal,
       onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
+      onUpstreamEvent: (event) => {
+        const figures = parseRateLimitsEvent(event, app.now());
+        if (figures) {
+          updateQuota(state.quota, answer.credentials.accountId, figures).catch(() => {});
+        }
+      },
       onFinish: (result, error) => {
         record.usage = result.usage;
         if (!error) return;

@@ -11,6 +11,10 @@ import type { ResolvedConfig } from "./config/load_config.ts";
 import type { Frontend } from "./dialects/frontend.ts";
 import { createFrontends } from "./dialects/frontends.ts";
 import { RequestEvents } from "./http/request_events.ts";
+import { AccountErrors } from "./limits/account_errors.ts";
+import { LimitsPoller } from "./limits/limits_poller.ts";
+import { AppMetrics } from "./metrics/app_metrics.ts";
+import { usageRecord } from "./usage/record_usage.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { CatalogService } from "./models/catalog_service.ts";
 import { type AppState, createState } from "./state/create_state.ts";
@@ -36,6 +40,11 @@ export interface AppDeps {
   events?: RequestEvents;
   /** Aborted when the server shuts down: long-lived answers (the live stream) end. */
   shutdown?: AbortSignal;
+  /**
+   * Start background work (the usage poll) now. main.ts does; tests leave it
+   * off or call `limits.start()` themselves.
+   */
+  background?: boolean;
 }
 
 /** The long-lived parts of one app instance (never module globals). */
@@ -54,6 +63,11 @@ export interface AppContext {
   frontends: readonly Frontend[];
   /** Every finished request, for whoever listens (usage history, metrics, status page). */
   events: RequestEvents;
+  /** Polls each account's usage document. */
+  limits: LimitsPoller;
+  metrics: AppMetrics;
+  /** The last account-related error per backend. */
+  accountErrors: AccountErrors;
   /** Epoch milliseconds. */
   startedAt: number;
   /** The status page: built page, sessions, live stream (docs/status-page.md). */
@@ -70,6 +84,7 @@ export function createAppContext(deps: AppDeps): AppContext {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const logger = deps.logger ?? createLogger(config.log_level);
   const host: HostInfo = { os: platform, arch: Deno.build.arch };
+  const metrics = new AppMetrics();
   const state = createState(config, {
     env,
     platform,
@@ -77,6 +92,7 @@ export function createAppContext(deps: AppDeps): AppContext {
     now,
     logger,
     overrides: deps.state,
+    onRefresh: (backend, outcome) => metrics.refreshes.inc({ backend, outcome }),
   });
   const codexHome = codexHomeDir(env, platform);
   const events = deps.events ?? new RequestEvents();
@@ -97,6 +113,25 @@ export function createAppContext(deps: AppDeps): AppContext {
     );
     reactorRules.set(backend.name, compileReactorRules(backend.extra.codex.reactor_rules));
   }
+  const events = deps.events ?? new RequestEvents();
+  const limits = new LimitsPoller({
+    config,
+    credentials: state.credentials,
+    quota: state.quota,
+    fetch: fetchFn,
+    now,
+    logger,
+    host,
+  });
+  const accountErrors = new AccountErrors();
+  events.subscribe((r) => metrics.observe(r));
+  events.subscribe((r) => accountErrors.observe(r));
+  events.subscribe((r) => {
+    if (r.dialect) limits.touch();
+    const row = usageRecord(r);
+    if (row) state.usage.record(row).catch(() => {});
+  });
+  if (deps.background) limits.start();
   return {
     config,
     fetch: fetchFn,
@@ -109,7 +144,14 @@ export function createAppContext(deps: AppDeps): AppContext {
     reactorRules,
     frontends: createFrontends(state),
     events,
+    limits,
+    metrics,
+    accountErrors,
     startedAt: now(),
-    ui: createStatusUi({ apiKey: config.server.api_key, events, shutdown: deps.shutdown }),
+    ui: createStatusUi({
+      apiKeys: clientKeys(config.server).map((k) => k.key),
+      events,
+      shutdown: deps.shutdown,
+    }),
   };
 }

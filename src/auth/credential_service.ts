@@ -51,6 +51,8 @@ export interface CredentialServiceOptions {
   /** Epoch milliseconds. */
   now?: () => number;
   logger?: Logger;
+  /** Told of every token refresh's outcome, with the backend (the metrics count them). */
+  onRefresh?: (backend: string, outcome: "ok" | "failed") => void;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createCredentialService(
       fetch: options.fetch,
       now: options.now,
       logger: options.logger,
+      onRefresh: (outcome) => options.onRefresh?.(backend.name, outcome),
       refresh: options.refresh
         ? {
           tokenUrl: backend.token_url,

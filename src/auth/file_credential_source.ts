@@ -73,6 +73,8 @@ export interface FileCredentialSourceOptions {
   raceWaitMs?: number;
   /** Least time between two attempts to write tokens a refresh could not save (default 1 s). */
   saveRetryMs?: number;
+  /** Told of every refresh attempt's outcome (the metrics count them). */
+  onRefresh?: (outcome: "ok" | "failed") => void;
 }
 
 /** Reads credentials from the first existing auth.json candidate and keeps them fresh. */
@@ -278,10 +280,12 @@ export class FileCredentialSource implements CredentialSource {
         logger,
         read: (path) => this.#readAt(path),
       });
+      this.#options.onRefresh?.("ok");
       if (unsaved) this.#keepUnsaved(unsaved);
       else if (this.#unsaved?.signIn.snapshot.path === snapshot.path) this.#unsaved = undefined;
       return snapshot;
     } catch (err) {
+      this.#options.onRefresh?.("failed");
       if (err instanceof RefreshRefused) {
         // Remembered so that later requests get the 401 without another call or log line.
         const { refusal, snapshot } = err;

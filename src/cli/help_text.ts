@@ -24,6 +24,9 @@ Usage:
                                  (--auth-path <file> to look at one file)
   codexgate doctor               check sign-in, backend, token endpoint, config
                                  (--config <file>, --timeout <s> per check, default 5)
+  codexgate usage                sum the usage history: --since 7d|24h|YYYY-MM-DD (default
+                                 7d), --by day,model,account,dialect,client (default day),
+                                 --json, --data-dir <dir>, --config <file>
 
 Flags:
   -p, --port <n>                 port to listen on (default 8000)
@@ -42,6 +45,7 @@ Environment:
   CODEX_REFRESH_TOKEN_URL_OVERRIDE   OAuth token endpoint (refresh)
   CODEXGATE_LOGIN_ISSUER         OAuth issuer of \`codexgate login\` (default
                                  https://auth.openai.com)
+  XDG_DATA_HOME, LOCALAPPDATA    where the default data_dir (usage history) goes
 Precedence: flag > environment > config file > default.
 
 Endpoints:
@@ -50,6 +54,8 @@ Endpoints:
   GET  /  (or /ui)            the status page in a browser (docs/status-page.md)
   GET  /status/events         finished requests, live (Server-Sent Events)
   POST /ui/session            the status page's key form: {"key": "…"} → session cookie
+  GET  /metrics (Prometheus)  GET  /v1/usage?since=7d&by=day,model
+  GET  …/wham/usage, …/api/codex/usage (the Codex CLI's limits, any base path)
 
 POST bodies need Content-Type: application/json. Web pages (an Origin not in
 server.cors_origins) and unknown Host names (not in server.allowed_hosts) are refused.
@@ -57,6 +63,9 @@ server.cors_origins) and unknown Host names (not in server.allowed_hosts) are re
 Limits (config server:, see docs/security.md):
   max_requests_in_flight (1000)  body_idle_timeout_seconds (30)  body_timeout_seconds (60)
   body_limit_mb (50)             max_json_depth (128)
+
+Config keys of note: server.api_keys (named client keys), data_dir, usage.history,
+usage.retention_days, limits.poll, limits.interval_seconds (docs/limits-and-usage.md).
 
 Example:
   codexgate --port 8000

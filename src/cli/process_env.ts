@@ -16,6 +16,8 @@ export const ENV_NAMES: readonly string[] = [
   "OPENAI_API_BASE_URL",
   "CODEX_REFRESH_TOKEN_URL_OVERRIDE",
   "CODEXGATE_LOGIN_ISSUER",
+  "XDG_DATA_HOME",
+  "LOCALAPPDATA",
 ];
 
 /**

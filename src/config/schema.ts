@@ -47,6 +47,8 @@ const backendSchema = z.strictObject({
   base_url: z.string().url().optional(),
   auth_path: z.string().optional(),
   token_url: z.string().url().optional(),
+  /** The plan's usage document (default: derived from base_url, docs/limits-and-usage.md). */
+  usage_url: z.string().url().optional(),
   client_id: z.string().default(DEFAULT_CLIENT_ID),
   client_version: z.string().default(DEFAULT_CLIENT_VERSION),
   originator: z.string().default("codex_cli_rs"),
@@ -64,6 +66,11 @@ const serverSchema = z.strictObject({
   host: z.string().default("127.0.0.1"),
   port: z.number().int().min(0).max(65535).default(8000),
   api_key: z.string().min(1).nullable().default(null),
+  /** Several clients, each with its own named key (docs/limits-and-usage.md#several-clients). */
+  api_keys: z.array(z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/),
+    key: z.string().min(1),
+  })).default([]),
   allow_unauthenticated: z.boolean().default(false),
   body_limit_mb: z.number().positive().default(50),
   cors_origins: z.array(z.string()).default([]),
@@ -85,6 +92,21 @@ const responsesStoreSchema = z.strictObject({
   ttl_seconds: z.number().positive().default(3600),
 });
 
+/** Polling the plan's usage document (docs/limits-and-usage.md#polling). */
+const limitsSchema = z.strictObject({
+  poll: z.boolean().default(true),
+  interval_seconds: z.number().min(10).default(300),
+  min_interval_seconds: z.number().nonnegative().default(30),
+  idle_pause_seconds: z.number().positive().default(1800),
+  timeout_seconds: z.number().positive().default(10),
+});
+
+/** The usage history (docs/limits-and-usage.md#usage-history). */
+const usageSchema = z.strictObject({
+  history: z.boolean().default(true),
+  retention_days: z.number().positive().default(90),
+});
+
 /** Zod schema of the whole config file. */
 export const configSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
@@ -92,6 +114,10 @@ export const configSchema = z.strictObject({
   default_backend: z.string().optional(),
   aliases: z.record(z.string(), z.string()).default({}),
   responses_store: responsesStoreSchema.default(responsesStoreSchema.parse({})),
+  /** Where codexgate keeps its own files (usage history); default per OS. */
+  data_dir: z.string().min(1).optional(),
+  limits: limitsSchema.default(limitsSchema.parse({})),
+  usage: usageSchema.default(usageSchema.parse({})),
   backends: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), backendSchema).default({
     openai_codex: backendSchema.parse({ type: "openai-codex" }),
   }),

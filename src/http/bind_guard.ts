@@ -6,8 +6,10 @@
  */
 import type { ResolvedConfig } from "../config/load_config.ts";
 
-/** The part of `server:` the bind checks read. */
-type BindSettings = Pick<ResolvedConfig["server"], "host" | "api_key" | "allow_unauthenticated">;
+/** The part of `server:` the bind checks read (`api_keys` may be absent in a hand-built config). */
+type BindSettings =
+  & Pick<ResolvedConfig["server"], "host" | "api_key" | "allow_unauthenticated">
+  & { api_keys?: readonly unknown[] };
 
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
@@ -18,7 +20,7 @@ export function isLoopback(host: string): boolean {
 
 /** The reason not to start, or undefined when the bind is safe. */
 export function bindRefusal(server: BindSettings): string | undefined {
-  if (isLoopback(server.host) || server.api_key !== null || server.allow_unauthenticated) {
+  if (isLoopback(server.host) || hasKey(server) || server.allow_unauthenticated) {
     return undefined;
   }
   return `refusing to listen on ${server.host}: that address is reachable from other machines, and ` +
@@ -29,7 +31,11 @@ export function bindRefusal(server: BindSettings): string | undefined {
 
 /** A startup warning for an allowed but open bind, or undefined. */
 export function bindWarning(server: BindSettings): string | undefined {
-  if (isLoopback(server.host) || server.api_key !== null) return undefined;
+  if (isLoopback(server.host) || hasKey(server)) return undefined;
   return `listening on ${server.host} without server.api_key (allowed by --allow-unauthenticated / ` +
     `server.allow_unauthenticated): anyone who can reach this address can use your ChatGPT plan`;
+}
+
+function hasKey(server: ServerSettings): boolean {
+  return server.api_key !== null || (server.api_keys?.length ?? 0) > 0;
 }

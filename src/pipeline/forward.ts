@@ -47,6 +47,8 @@ export interface ForwardContext {
   quota?: QuotaStore;
   /** Epoch milliseconds (when the usage figures arrived). */
   now?: () => number;
+  /** Told of each retry (the metrics count them). */
+  onRetry?: () => void;
 }
 
 /** A good upstream answer, not yet read. */
@@ -81,6 +83,7 @@ export async function forward(
   const mayRetry = async (failure: AttemptFailure, reason: string): Promise<boolean> => {
     const delay = policy.delayBeforeRetry(failure, attempts);
     if (delay === undefined) return false;
+    context.onRetry?.();
     context.logger.info("retrying the Codex backend", {
       requestId: request.requestId,
       backend: context.backend.name,

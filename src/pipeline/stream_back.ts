@@ -45,6 +45,8 @@ export interface StreamBackOptions {
   onFinish?: (result: AccumulatedResponse, error?: ProxyError) => void;
   /** Called once when the first event arrives (time to first byte). */
   onFirstEvent?: () => void;
+  /** Sees every upstream event before the transforms (e.g. `codex.rate_limits`). */
+  onUpstreamEvent?: (event: UpstreamEvent) => void;
   /** Headers the answer carries besides the quota headers and the request id. */
   headers?: Record<string, string>;
   /** The client's request signal: aborted when its connection drops. */
@@ -169,6 +171,7 @@ export async function streamBack(
       return { out: "", end: { error: streamCut(), inBand: false } };
     }
     let out = "";
+    for (const { event } of batch) options.onUpstreamEvent?.(event);
     for (const { event, raw } of transformed(batch)) {
       accumulator.push(event);
       if (mapper) out += mapper.map(event, raw);
@@ -192,7 +195,12 @@ export async function streamBack(
       throw end.error;
     }
     finish();
-    return Response.json(frontend.render(accumulator.result(), context), { headers });
+    const result = accumulator.result();
+    // How much of the input the backend's prompt cache served (streams say it in their usage).
+    const cached = String(result.usage?.input_tokens_details?.cached_tokens ?? 0);
+    return Response.json(frontend.render(result, context), {
+      headers: { ...headers, "x-codexgate-cached-tokens": cached },
+    });
   }
 
   const encoder = new TextEncoder();

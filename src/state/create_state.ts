@@ -1,6 +1,6 @@
 /**
  * The app's long-lived state, created in one place: credentials, the
- * Responses store and the plan's usage figures. Each sits behind a small
+ * Responses store, the plan's usage figures and the usage history. Each sits behind a small
  * asynchronous interface whose embedded default lives in memory or on local
  * disk (auth.json); a store shared by several replicas can replace any of
  * them through `overrides` without touching the pipeline (docs/architecture.md).
@@ -14,6 +14,10 @@ import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
 import type { ResponseStore } from "./response_store.ts";
+import type { UsageStore } from "./usage_store.ts";
+import { dataDir, usageDbPath } from "./data_dir.ts";
+import { DisabledUsageStore } from "./disabled_usage_store.ts";
+import { SqliteUsageStore } from "./sqlite_usage_store.ts";
 
 /** Everything that outlives a request. */
 export interface AppState {
@@ -23,6 +27,8 @@ export interface AppState {
   responses: ResponseStore;
   /** Latest `x-codex-*` usage per account (docs/backend-protocol.md). */
   quota: QuotaStore;
+  /** Every finished completion, summed by `codexgate usage` and `GET /v1/usage`. */
+  usage: UsageStore;
 }
 
 /** What the embedded defaults need. */
@@ -35,6 +41,8 @@ export interface CreateStateOptions {
   logger: Logger;
   /** Stores to use instead of the embedded defaults. */
   overrides?: Partial<AppState>;
+  /** Told of every token refresh of the embedded credential service. */
+  onRefresh?: (backend: string, outcome: "ok" | "failed") => void;
 }
 
 /**
@@ -55,6 +63,7 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
       fetch: options.fetch,
       now: options.now,
       logger: options.logger,
+      onRefresh: options.onRefresh,
     }),
     responses: overrides.responses ?? new MemoryResponseStore({
       maxEntries: config.responses_store.max_entries,
@@ -62,5 +71,26 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
       now: options.now,
     }),
     quota: overrides.quota ?? new MemoryQuotaStore(),
+    usage: overrides.usage ?? createUsageStore(config, options),
   };
+}
+
+/**
+ * The SQLite history in the data directory; off when `usage.history` is false
+ * or when neither `data_dir` nor a home directory says where it would go.
+ */
+export function createUsageStore(
+  config: ResolvedConfig,
+  options: Pick<CreateStateOptions, "env" | "platform" | "now" | "logger">,
+): UsageStore {
+  const { env } = options;
+  const knowsPlace = config.data_dir !== undefined ||
+    [env.HOME, env.USERPROFILE, env.XDG_DATA_HOME, env.LOCALAPPDATA].some((v) => v);
+  if (!config.usage.history || !knowsPlace) return new DisabledUsageStore();
+  return new SqliteUsageStore({
+    path: usageDbPath(dataDir(config, env, options.platform)),
+    retentionDays: config.usage.retention_days,
+    logger: options.logger,
+    now: options.now,
+  });
 }

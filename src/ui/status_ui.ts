@@ -20,11 +20,11 @@ export interface StatusUi {
 
 /** Builds the page once, a session secret, and the live stream. */
 export function createStatusUi(
-  options: { apiKey: string | null; events: RequestEvents; shutdown?: AbortSignal },
+  options: { apiKeys: readonly string[]; events: RequestEvents; shutdown?: AbortSignal },
 ): StatusUi {
   return {
     page: buildStatusPage(),
-    sessions: new UiSessions(options.apiKey),
+    sessions: new UiSessions(options.apiKeys),
     live: new LiveRequests(options.events, { shutdown: options.shutdown }),
   };
 }

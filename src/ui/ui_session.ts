@@ -16,13 +16,21 @@ import { UI_SECURITY_HEADERS } from "./status_page.ts";
 /** The cookie's name. */
 export const SESSION_COOKIE = "codexgate_session";
 
-/** Issues and checks session cookies for one process and one configured key. */
+/** Issues and checks session cookies for one process and its configured keys. */
 export class UiSessions {
   readonly #secret = randomBytes(32);
-  readonly #expected: string | null;
+  /** The cookie each configured key earns; empty when no key is configured. */
+  readonly #expected: readonly string[];
 
-  constructor(apiKey: string | null) {
-    this.#expected = apiKey === null ? null : this.#token(apiKey);
+  constructor(keys: readonly string[]) {
+    this.#expected = keys.map((key) => this.#token(key));
+  }
+
+  /** Compares with every expected cookie, so timing does not tell which matched. */
+  #matches(token: string): boolean {
+    let match = false;
+    for (const expected of this.#expected) if (sameSecret(token, expected)) match = true;
+    return match;
   }
 
   #token(key: string): string {
@@ -31,9 +39,8 @@ export class UiSessions {
 
   /** Whether the request carries a valid session cookie. */
   has(request: Request): boolean {
-    if (this.#expected === null) return false;
     const given = readCookie(request.headers.get("cookie"), SESSION_COOKIE);
-    return given !== undefined && sameSecret(given, this.#expected);
+    return given !== undefined && this.#matches(given);
   }
 
   /**
@@ -64,13 +71,13 @@ export class UiSessions {
         code: "invalid_request",
       });
     }
-    if (this.#expected === null) {
+    if (this.#expected.length === 0) {
       // No key configured: the page needs no session.
       return new Response(null, { status: 204, headers: UI_SECURITY_HEADERS });
     }
     const token = this.#token(key);
-    if (!sameSecret(token, this.#expected)) {
-      throw new ProxyError(401, "The API key is not the one configured in server.api_key.", {
+    if (!this.#matches(token)) {
+      throw new ProxyError(401, "The API key is not one configured in server.api_key / api_keys.", {
         code: "invalid_api_key",
         type: "authentication_error",
       });

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { QUOTA_HEADERS } from "../support/fake_codex.ts";
+import { FAKE_WHAM_USAGE, QUOTA_HEADERS } from "../support/fake_codex.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import { startProxy } from "../support/harness.ts";
 import { postChat } from "./ops_helpers.ts";
@@ -11,8 +11,13 @@ function requestLines(logs: string[]): Record<string, unknown>[] {
 
 Deno.test("quota: x-codex-* headers passed to the client and kept per account for /status", async () => {
   await using proxy = await startProxy();
+  // Before any request the figures come from the usage document codexgate polls.
   const before = await fetch(`${proxy.url}/status`).then((r) => r.json());
-  assertEquals(before.backends.openai_codex.usage, null);
+  assertEquals(before.backends.openai_codex.usage.source, "poll");
+  assertEquals(
+    before.backends.openai_codex.usage.primary.used_percent,
+    FAKE_WHAM_USAGE.rate_limit.primary_window.used_percent,
+  );
 
   const first = await postChat(proxy.url, { model: "gpt-5.4" });
   assertEquals(first.status, 200);
@@ -36,6 +41,7 @@ Deno.test("quota: x-codex-* headers passed to the client and kept per account fo
   assertEquals(backend.account.plan, "plus");
   assertMatch(backend.account.token_expires_at, /^\d{4}-\d\d-\d\dT/);
   assert(backend.account.token_expires_in_seconds > 9 * 24 * 3600);
+  // The answers' headers are newer than the poll: they win where they speak.
   assertEquals(backend.usage.plan_type, "plus");
   assertEquals(backend.usage.primary, {
     used_percent: 57,

@@ -105,6 +105,28 @@ export interface FakeCodex extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** The plan's usage document (`GET /backend-api/wham/usage`), figures unlike the headers'. */
+export const FAKE_WHAM_USAGE = {
+  plan_type: "pro",
+  rate_limit: {
+    allowed: true,
+    limit_reached: false,
+    primary_window: {
+      used_percent: 17,
+      limit_window_seconds: 18000,
+      reset_after_seconds: 3000,
+      reset_at: 1795645115,
+    },
+    secondary_window: {
+      used_percent: 43,
+      limit_window_seconds: 604800,
+      reset_after_seconds: 86400,
+      reset_at: 1795727915,
+    },
+  },
+  credits: { has_credits: true, unlimited: false, balance: "4.25" },
+};
+
 /** The default catalog: our own short texts, never OpenAI's prompts. */
 export const FAKE_MODELS: Record<string, unknown>[] = [
   {
@@ -542,6 +564,11 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         return invalid("client_version is required", "client_version");
       }
       return json(200, { models }, { etag: '"fake-catalog-1"' });
+    }
+    if (url.pathname === "/backend-api/wham/usage" && request.method === "GET") {
+      const denied = authorize(request);
+      if (denied) return denied;
+      return json(200, FAKE_WHAM_USAGE);
     }
     if (url.pathname === "/backend-api/codex/responses" && request.method === "POST") {
       const { rec, done, raw } = await record(request, calls);

@@ -62,7 +62,10 @@ export async function startProxy(options: ProxyOptions = {}): Promise<ProxyHarne
       },
     );
   }
+  // The usage history goes beside, not into, the CODEX_HOME the tests look at.
+  const dataHome = await Deno.makeTempDir({ prefix: "codexgate-test-data-" });
   const env: Record<string, string> = {
+    XDG_DATA_HOME: dataHome,
     HOME: codexHome,
     CODEX_HOME: codexHome,
     OPENAI_API_BASE_URL: fake.baseUrl,
@@ -95,6 +98,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<ProxyHarne
     await server.finished;
     await fake.close();
     await Deno.remove(codexHome, { recursive: true }).catch(() => {});
+    await Deno.remove(dataHome, { recursive: true }).catch(() => {});
   };
   return {
     url: `http://127.0.0.1:${addr.port}`,

@@ -42,6 +42,8 @@ export interface InProcessOptions {
   configYaml?: string;
   /** The events (or a whole answer) for one `/responses` call; default: the fake's echo script. */
   reply?: (body: Record<string, unknown>, index: number) => FakeEvent[] | Response;
+  /** Answers a backend request that is neither `/models` nor `/responses` (default: 404). */
+  other?: (request: Request) => Response | Promise<Response> | undefined;
 }
 
 /** An in-process app and what its backend saw. */
@@ -95,7 +97,9 @@ export function inProcessApp(options: InProcessOptions = {}): InProcessApp {
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (url.pathname.endsWith("/models")) return Response.json({ models: FAKE_MODELS });
-    if (!url.pathname.endsWith("/responses")) return new Response("not found", { status: 404 });
+    if (!url.pathname.endsWith("/responses")) {
+      return await options.other?.(request) ?? new Response("not found", { status: 404 });
+    }
     const body = await request.json() as Record<string, unknown>;
     calls.push({ headers: request.headers, body });
     const refused = validateBody(body);
