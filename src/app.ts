@@ -28,7 +28,7 @@ import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { forward } from "./pipeline/forward.ts";
+import { forwardWithFailover } from "./pipeline/account_failover.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
@@ -143,11 +143,6 @@ async function complete(
     const backend = model.backend;
     record.backend = backend.name;
 
-    // 1. resolveAuth
-    const auth = await resolveAuth(backend, {
-      credentials: state.credentials,
-      signal: request.signal,
-    });
     // 2. mergeCapabilities
     const capabilities = mergeCapabilities(backend, incoming.capabilities);
     // 3. translate
@@ -165,8 +160,14 @@ async function complete(
     if (upstream.effort && upstream.effort.used !== upstream.effort.requested) {
       logger.debug("reasoning effort mapped", { requestId, model: model.slug, ...upstream.effort });
     }
-    // 4. forward
-    const answer = await forward(upstream, {
+    // 1. resolveAuth (after translate: the conversation id keeps a conversation on its account)
+    const auth = await resolveAuth(backend, {
+      credentials: state.credentials,
+      signal: request.signal,
+      conversation: upstream.conversationId,
+    });
+    // 4. forward (moving to another account of a pool when one cannot serve)
+    const answer = await forwardWithFailover(upstream, {
       ...auth,
       credentialService: state.credentials,
       fetch: app.fetch,
@@ -177,6 +178,7 @@ async function complete(
       now: app.now,
     });
     record.quota = answer.quotaHeaders;
+    if (answer.credentials.account !== undefined) record.account = answer.credentials.account;
     // 5. streamBack
     return await streamBack(answer, {
       frontend,

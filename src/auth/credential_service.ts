@@ -16,13 +16,23 @@ import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { credentialSourceFor } from "./credential_source_for.ts";
 import type { Credentials } from "./credentials.ts";
-import type { FileCredentialSource } from "./file_credential_source.ts";
+import { FileCredentialSource } from "./file_credential_source.ts";
 import { type AuthInspection, inspectFileSource } from "./inspect_auth.ts";
+import type { AccountOutcome, AccountStatus, SelectionHint } from "./account_outcome.ts";
+import { AccountPool } from "./account_pool.ts";
+import { expandAccountEntries } from "./account_entries.ts";
+import type { AccountStateStore } from "../state/account_state_store.ts";
+import { MemoryAccountStateStore } from "../state/memory_account_state_store.ts";
+import type { QuotaStore } from "../state/quota_store.ts";
 
 /** Credentials by backend name. */
 export interface CredentialService {
-  /** Credentials fit for a request to `backend` now (refreshed first when about to expire). */
-  get(backend: string, signal?: AbortSignal): Promise<Credentials>;
+  /**
+   * Credentials fit for a request to `backend` now (refreshed first when
+   * about to expire); with several accounts, `hint` keeps a conversation on
+   * its account and skips the ones a request already tried.
+   */
+  get(backend: string, signal?: AbortSignal, hint?: SelectionHint): Promise<Credentials>;
   /**
    * `backend` refused `failed` (401/403): re-read, refresh when the stored
    * token is still `failed`'s, and return what to retry with.
@@ -30,6 +40,12 @@ export interface CredentialService {
   recover(backend: string, failed: Credentials, signal?: AbortSignal): Promise<Credentials>;
   /** What a person needs to know about `backend`'s sign-in; never refreshes, never a secret. */
   inspect(backend: string): Promise<AuthInspection>;
+  /** How a request fared on `account` (a pooled backend's; others ignore it). */
+  report?(backend: string, account: string, outcome: AccountOutcome): Promise<void>;
+  /** The accounts of a pooled backend; undefined for a single sign-in. */
+  accounts?(backend: string): Promise<AccountStatus[] | undefined>;
+  /** How many accounts may serve `backend` (1 for a single sign-in). */
+  poolSize?(backend: string): number;
 }
 
 /** Options of {@link createCredentialService}. */
@@ -49,6 +65,10 @@ export interface CredentialServiceOptions {
   /** Epoch milliseconds. */
   now?: () => number;
   logger?: Logger;
+  /** Account conditions and stickiness of pooled backends (default: in memory). */
+  accountState?: AccountStateStore;
+  /** Latest usage figures, for choosing the account with the most headroom. */
+  quota?: QuotaStore;
 }
 
 /**
@@ -65,14 +85,14 @@ export function createCredentialService(
   options: CredentialServiceOptions,
 ): CredentialService {
   const sources = new Map<string, FileCredentialSource>();
+  const pools = new Map<string, AccountPool>();
+  const accountState = options.accountState ?? new MemoryAccountStateStore({ now: options.now });
   for (const backend of Object.values(config.backends)) {
-    const { source } = credentialSourceFor(backend, {
-      env: options.env,
-      platform: options.platform,
-      authPathFlag: options.authPathFlag,
+    const sourceOptions = {
       fetch: options.fetch,
       now: options.now,
       logger: options.logger,
+      platform: options.platform,
       refresh: options.refresh
         ? {
           tokenUrl: backend.token_url,
@@ -80,6 +100,19 @@ export function createCredentialService(
           marginMs: backend.refresh_margin_seconds * 1000,
         }
         : undefined,
+    };
+    // `--auth-path` names one file: the subcommand looks at it alone, pool or not.
+    if (backend.accounts !== undefined && options.authPathFlag === undefined) {
+      pools.set(
+        backend.name,
+        createPool(backend.name, backend.accounts, options, accountState, sourceOptions),
+      );
+      continue;
+    }
+    const { source } = credentialSourceFor(backend, {
+      ...sourceOptions,
+      env: options.env,
+      authPathFlag: options.authPathFlag,
     });
     sources.set(backend.name, source);
   }
@@ -89,8 +122,56 @@ export function createCredentialService(
     return source;
   };
   return {
-    get: (backend, signal) => sourceOf(backend).get(signal),
-    recover: (backend, failed, signal) => sourceOf(backend).recover(failed, signal),
-    inspect: (backend) => inspectFileSource(backend, sourceOf(backend)),
+    get: (backend, signal, hint) => {
+      const pool = pools.get(backend);
+      return pool ? pool.get(signal, hint) : sourceOf(backend).get(signal);
+    },
+    recover: (backend, failed, signal) => {
+      const pool = pools.get(backend);
+      return pool ? pool.recover(failed, signal) : sourceOf(backend).recover(failed, signal);
+    },
+    inspect: async (backend) => {
+      const pool = pools.get(backend);
+      if (!pool) return inspectFileSource(backend, sourceOf(backend));
+      const account = await pool.firstUsable();
+      if (!account) {
+        return { ok: false, backend, message: `backend ${backend} has no usable account` };
+      }
+      return inspectFileSource(backend, account.source);
+    },
+    report: async (backend, account, outcome) => await pools.get(backend)?.report(account, outcome),
+    accounts: async (backend) => await pools.get(backend)?.list(),
+    poolSize: (backend) => pools.get(backend)?.size ?? 1,
   };
+}
+
+/** A pooled backend: its entries read once, what was wrong with them logged (docs/accounts.md). */
+function createPool(
+  backend: string,
+  entries: NonNullable<ResolvedConfig["backends"][string]["accounts"]>,
+  options: CredentialServiceOptions,
+  state: AccountStateStore,
+  sourceOptions: Omit<ConstructorParameters<typeof FileCredentialSource>[0], "candidates">,
+): AccountPool {
+  const { members, problems } = expandAccountEntries(entries, {
+    env: options.env,
+    platform: options.platform,
+  });
+  for (const problem of problems) {
+    options.logger?.warn(`backend ${backend} accounts: ${problem}`, { backend });
+  }
+  return new AccountPool({
+    backend,
+    state,
+    quota: options.quota,
+    now: options.now,
+    logger: options.logger,
+    accounts: members.map((member) => ({
+      ...member,
+      source: new FileCredentialSource({
+        ...sourceOptions,
+        candidates: [{ path: member.path, from: "config accounts" }],
+      }),
+    })),
+  });
 }

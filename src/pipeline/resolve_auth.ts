@@ -20,6 +20,8 @@ export interface ResolveAuthOptions {
   credentials: CredentialService;
   /** Aborted when the client goes away (stops waiting for a refresh). */
   signal?: AbortSignal;
+  /** The conversation, so that it stays on its account (docs/accounts.md). */
+  conversation?: string;
 }
 
 /**
@@ -31,5 +33,11 @@ export async function resolveAuth(
   backend: ResolvedBackend,
   options: ResolveAuthOptions,
 ): Promise<ResolvedAuth> {
-  return { backend, credentials: await options.credentials.get(backend.name, options.signal) };
+  const hint = options.conversation === undefined
+    ? undefined
+    : { conversation: options.conversation };
+  return {
+    backend,
+    credentials: await options.credentials.get(backend.name, options.signal, hint),
+  };
 }

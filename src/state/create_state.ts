@@ -10,6 +10,10 @@
 import { createCredentialService, type CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";
+import type { AccountStateStore } from "./account_state_store.ts";
+import { accountStatePath, codexgateDataDir } from "./data_dir.ts";
+import { FileAccountStateStore } from "./file_account_state_store.ts";
+import { MemoryAccountStateStore } from "./memory_account_state_store.ts";
 import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
@@ -23,6 +27,8 @@ export interface AppState {
   responses: ResponseStore;
   /** Latest `x-codex-*` usage per account (docs/backend-protocol.md). */
   quota: QuotaStore;
+  /** Pooled accounts' conditions and conversation stickiness (docs/accounts.md). */
+  accountState: AccountStateStore;
 }
 
 /** What the embedded defaults need. */
@@ -47,6 +53,8 @@ export interface CreateStateOptions {
  */
 export function createState(config: ResolvedConfig, options: CreateStateOptions): AppState {
   const { overrides = {} } = options;
+  const quota = overrides.quota ?? new MemoryQuotaStore();
+  const accountState = overrides.accountState ?? createAccountState(config, options);
   return {
     credentials: overrides.credentials ?? createCredentialService(config, {
       env: options.env,
@@ -55,12 +63,33 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
       fetch: options.fetch,
       now: options.now,
       logger: options.logger,
+      quota,
+      accountState,
     }),
     responses: overrides.responses ?? new MemoryResponseStore({
       maxEntries: config.responses_store.max_entries,
       ttlSeconds: config.responses_store.ttl_seconds,
       now: options.now,
     }),
-    quota: overrides.quota ?? new MemoryQuotaStore(),
+    quota,
+    accountState,
   };
+}
+
+/**
+ * With pooled backends, account state survives a restart in the data
+ * directory's account_state.json; otherwise (or without a home) it lives in memory.
+ */
+function createAccountState(
+  config: ResolvedConfig,
+  options: CreateStateOptions,
+): AccountStateStore {
+  const pooled = Object.values(config.backends).some((b) => b.accounts !== undefined);
+  const dir = pooled ? codexgateDataDir(options.env, options.platform) : undefined;
+  if (!dir) return new MemoryAccountStateStore({ now: options.now });
+  return new FileAccountStateStore({
+    path: accountStatePath(dir),
+    now: options.now,
+    logger: options.logger,
+  });
 }
