@@ -1,11 +1,11 @@
 /**
  * Where codexgate keeps the little it writes besides auth.json (the account
- * state of docs/accounts.md): `$XDG_DATA_HOME/codexgate`, else
- * `~/.local/share/codexgate`, on Windows `%LOCALAPPDATA%\codexgate`.
+ * state of docs/accounts.md): `~/.local/share/codexgate`, on Windows
+ * `%USERPROFILE%\AppData\Local\codexgate`.
  *
  * @module
  */
-import { join } from "node:path";
+import { posix, win32 } from "node:path";
 
 /** The data directory, or undefined when no home is known. */
 export function codexgateDataDir(
@@ -14,16 +14,14 @@ export function codexgateDataDir(
 ): string | undefined {
   const set = (name: string) => env[name]?.trim() || undefined;
   if (platform === "windows") {
-    const local = set("LOCALAPPDATA");
-    return local ? join(local, "codexgate") : undefined;
+    const home = set("USERPROFILE") ?? set("HOME");
+    return home ? win32.join(home, "AppData", "Local", "codexgate") : undefined;
   }
-  const xdg = set("XDG_DATA_HOME");
-  if (xdg) return join(xdg, "codexgate");
   const home = set("HOME");
-  return home ? join(home, ".local", "share", "codexgate") : undefined;
+  return home ? posix.join(home, ".local", "share", "codexgate") : undefined;
 }
 
 /** The account state file in `dataDir`. */
 export function accountStatePath(dataDir: string): string {
-  return join(dataDir, "account_state.json");
+  return (dataDir.includes("\\") ? win32 : posix).join(dataDir, "account_state.json");
 }
