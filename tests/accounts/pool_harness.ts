@@ -13,6 +13,8 @@ export interface PoolAccountSpec {
   name: string;
   accountId: string;
   tokens?: TokenSetOptions;
+  /** The fake does not know these tokens (its refresh token is refused for good). */
+  unknownToFake?: boolean;
 }
 
 /** A running pooled proxy. */
@@ -26,7 +28,7 @@ export interface PoolHarness extends AsyncDisposable {
 /** Writes one sign-in file per account and starts the proxy with `accounts` naming them. */
 export async function startPool(
   accounts: PoolAccountSpec[],
-  options: { extraYaml?: string } = {},
+  options: { env?: Record<string, string> } = {},
 ): Promise<PoolHarness> {
   const dir = await Deno.makeTempDir({ prefix: "codexgate-pool-" });
   const tokens = new Map<string, TokenSet>();
@@ -38,9 +40,10 @@ export async function startPool(
     await Deno.writeTextFile(path, authJson(set), { mode: 0o600 });
     lines.push(`      - name: ${spec.name}`, `        path: ${JSON.stringify(path)}`);
   }
-  if (options.extraYaml) lines.push(options.extraYaml);
-  const proxy = await startProxy({ configYaml: lines.join("\n") });
-  for (const set of tokens.values()) proxy.fake.accept(set);
+  const proxy = await startProxy({ configYaml: lines.join("\n"), env: options.env });
+  for (const spec of accounts) {
+    if (!spec.unknownToFake) proxy.fake.accept(tokens.get(spec.name)!);
+  }
   const close = async () => {
     await proxy.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
