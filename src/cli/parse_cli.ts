@@ -21,7 +21,14 @@ export type CliCommand =
   | { kind: "subcommand"; name: string; args: string[] };
 
 /** Subcommands dispatched before serve flags are parsed. */
-export const SUBCOMMANDS: readonly string[] = ["init", "auth", "doctor", "login", "logout"];
+export const SUBCOMMANDS: readonly string[] = [
+  "init",
+  "auth",
+  "doctor",
+  "login",
+  "logout",
+  "accounts",
+];
 
 /** A command-line mistake: exit 2 with a one-line message. */
 export class UsageError extends Error {

@@ -19,7 +19,10 @@ async function badLayout(): Promise<{ root: string; entries: { name?: string; pa
   await Deno.mkdir(empty);
   const alice = makeTokenSet({ accountId: "acct-alice" });
   await Deno.writeTextFile(join(dir, "alice.json"), authJson(alice));
-  await Deno.writeTextFile(join(dir, "bob.json"), authJson(makeTokenSet({ accountId: "acct-bob" })));
+  await Deno.writeTextFile(
+    join(dir, "bob.json"),
+    authJson(makeTokenSet({ accountId: "acct-bob" })),
+  );
   // A copy of alice's sign-in under another name: the same account twice.
   await Deno.writeTextFile(join(dir, "copy.json"), authJson(alice));
   // Torn mid-write by some other program.

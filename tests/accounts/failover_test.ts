@@ -112,7 +112,12 @@ Deno.test("a conversation that must move drops the reasoning the old account mad
     fetch(`${proxy.url}/v1/responses`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "gpt-5.4", input, prompt_cache_key: "conv-move", stream: false }),
+      body: JSON.stringify({
+        model: "gpt-5.4",
+        input,
+        prompt_cache_key: "conv-move",
+        stream: false,
+      }),
     });
   const first = await send();
   assertEquals(first.status, 200);

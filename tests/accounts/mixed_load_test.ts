@@ -73,7 +73,10 @@ Deno.test("two accounts, one at its limit, 100 mixed requests: 0 client-visible 
       const results = await Promise.all(batch.map((n) => ask(n, turn)));
       statuses.push(...results);
       for (const call of proxy.fake.calls.slice(before)) {
-        if (call.headers["chatgpt-account-id"] === A && proxy.fake.calls.indexOf(call) >= limitAt && limitAt >= 0) continue;
+        if (
+          call.headers["chatgpt-account-id"] === A && proxy.fake.calls.indexOf(call) >= limitAt &&
+          limitAt >= 0
+        ) continue;
         const key = String(call.body?.prompt_cache_key ?? "");
         const n = Number(/sess-(\d+)/.exec(key)?.[1]);
         if (!Number.isFinite(n)) continue;
@@ -94,11 +97,12 @@ Deno.test("two accounts, one at its limit, 100 mixed requests: 0 client-visible 
     else if (switches === 1 && accounts[0] === A && accounts.at(-1) === B) forcedMoves++;
     else otherMoves++;
   }
-  const upstream429 = proxy.fake.calls.filter((c, i) =>
-    i >= limitAt && c.headers["chatgpt-account-id"] === A
-  ).length;
+  const upstream429 =
+    proxy.fake.calls.filter((c, i) => i >= limitAt && c.headers["chatgpt-account-id"] === A).length;
   console.log(
-    `accounts figure: ${statuses.length} requests (${DIALECTS.join("/")}), ${client429} client-visible 429s, ` +
+    `accounts figure: ${statuses.length} requests (${
+      DIALECTS.join("/")
+    }), ${client429} client-visible 429s, ` +
       `${upstream429} upstream 429s absorbed, ${served.size} conversations: ${keptOnOne} kept on one account, ` +
       `${forcedMoves} forced moves, ${otherMoves} other moves`,
   );
