@@ -28,7 +28,7 @@ import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { forwardWithFailover } from "./pipeline/account_failover.ts";
+import { forwardOnAccount, runOnAccounts } from "./pipeline/account_failover.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
@@ -166,8 +166,7 @@ async function complete(
       signal: request.signal,
       conversation: upstream.conversationId,
     });
-    // 4. forward (moving to another account of a pool when one cannot serve)
-    const answer = await forwardWithFailover(upstream, {
+    const forwardContext = {
       ...auth,
       credentialService: state.credentials,
       fetch: app.fetch,
@@ -176,29 +175,33 @@ async function complete(
       logger,
       quota: state.quota,
       now: app.now,
-    });
-    record.quota = answer.quotaHeaders;
-    if (answer.credentials.account !== undefined) record.account = answer.credentials.account;
-    // 5. streamBack
-    return await streamBack(answer, {
-      frontend,
-      request: incoming.request,
-      upstream,
-      capabilities,
-      backend,
-      reactorRules: app.reactorRules.get(backend.name) ?? [],
-      requestId,
-      now: app.now,
-      logger,
-      headers: answerHeaders(record),
-      signal: request.signal,
-      onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
-      onFinish: (result, error) => {
-        record.usage = result.usage;
-        if (!error) return;
-        recordError(record, error);
-        if (incoming.request.stream) record.streamError = record.error!.code;
-      },
+    };
+    // 4. forward and 5. streamBack; with several accounts, a failure before any output moves
+    // the request to another account (docs/accounts.md).
+    return await runOnAccounts(upstream, forwardContext, async (sent, context) => {
+      const answer = await forwardOnAccount(sent, context);
+      record.quota = answer.quotaHeaders;
+      if (answer.credentials.account !== undefined) record.account = answer.credentials.account;
+      return await streamBack(answer, {
+        frontend,
+        request: incoming.request,
+        upstream: sent,
+        capabilities,
+        backend,
+        reactorRules: app.reactorRules.get(backend.name) ?? [],
+        requestId,
+        now: app.now,
+        logger,
+        headers: answerHeaders(record),
+        signal: request.signal,
+        onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
+        onFinish: (result, error) => {
+          record.usage = result.usage;
+          if (!error) return;
+          recordError(record, error);
+          if (incoming.request.stream) record.streamError = record.error!.code;
+        },
+      });
     });
   } catch (err) {
     const error = model ? withAvailableModels(err, model, config) : err;

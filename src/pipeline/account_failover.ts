@@ -1,7 +1,8 @@
 /**
- * Stage 4 for a backend with several accounts (docs/accounts.md): runs
- * {@link forward} on the chosen account and, when that account cannot serve
- * before anything reached the client (usage limit, overload, 5xx, a sign-in
+ * Stages 4 and 5 for a backend with several accounts (docs/accounts.md): runs
+ * {@link forward} and the wait for the first event on the chosen account and,
+ * when that account cannot serve before anything reached the client (usage
+ * limit, overload, 5xx, a failure inside a 200 before any output, a sign-in
  * that can no longer be refreshed), reports it to the credential service and
  * sends the same request to another account. A conversation that moves loses
  * what only its old account can read (strip_account_bound.ts). With a single
@@ -19,14 +20,18 @@ import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 import { forward, type ForwardContext, type UpstreamAnswer } from "./forward.ts";
 
 /**
- * Forwards, moving to another account of the backend's pool while one can serve.
+ * Runs `attempt` (forward, and possibly the wait for the first event) on the
+ * account `resolveAuth` chose; when it fails before anything reached the
+ * client in a way another account can help with, reports the account and
+ * runs it again on another one, with the request made valid for it.
  *
  * @throws {ProxyError} the last account's error, or 429 with the earliest reset when every account is limited.
  */
-export async function forwardWithFailover(
+export async function runOnAccounts<T>(
   request: UpstreamRequest,
   context: ForwardContext,
-): Promise<UpstreamAnswer> {
+  attempt: (request: UpstreamRequest, context: ForwardContext) => Promise<T>,
+): Promise<T> {
   const service = context.credentialService;
   const backend = context.backend.name;
   const now = context.now ?? Date.now;
@@ -39,19 +44,11 @@ export async function forwardWithFailover(
     // Another account can serve: move now instead of backing off on this one.
     const othersLeft = account !== undefined && tried.size < poolSize - 1;
     try {
-      const answer = await forward(current, {
+      return await attempt(current, {
         ...context,
         credentials,
         retry: othersLeft ? new RetryPolicy({ maxRetries: 0 }) : context.retry,
       });
-      const answeredBy = answer.credentials.account;
-      if (answeredBy !== undefined) {
-        await service.report?.(backend, answeredBy, {
-          kind: "answered",
-          quota: parseQuota(answer.quotaHeaders, now()),
-        });
-      }
-      return answer;
     } catch (err) {
       const outcome = account === undefined ? undefined : failoverOutcome(err, now());
       if (account === undefined || outcome === undefined) throw err;
@@ -84,6 +81,42 @@ export async function forwardWithFailover(
   }
 }
 
+/** {@link forward}, telling a pooled credential service the answering account's usage figures. */
+export async function forwardOnAccount(
+  request: UpstreamRequest,
+  context: ForwardContext,
+): Promise<UpstreamAnswer> {
+  const answer = await forward(request, context);
+  const account = answer.credentials.account;
+  if (account !== undefined) {
+    await context.credentialService.report?.(context.backend.name, account, {
+      kind: "answered",
+      quota: parseQuota(answer.quotaHeaders, (context.now ?? Date.now)()),
+    });
+  }
+  return answer;
+}
+
+/** Forward alone, moving between the accounts of a pool (see {@link runOnAccounts}). */
+export function forwardWithFailover(
+  request: UpstreamRequest,
+  context: ForwardContext,
+): Promise<UpstreamAnswer> {
+  return runOnAccounts(request, context, forwardOnAccount);
+}
+
+/** Codes of failures that another account may not have (overload, 5xx, a cut before any event). */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  "upstream_error",
+  "upstream_unavailable",
+  "upstream_unreachable",
+  "upstream_stream_error",
+  "upstream_empty_stream",
+  "server_is_overloaded",
+  "slow_down",
+  "rate_limit_exceeded",
+]);
+
 /** What an error before the first byte says about the account, or undefined when moving cannot help. */
 export function failoverOutcome(err: unknown, now: number): AccountOutcome | undefined {
   if (!(err instanceof ProxyError)) return undefined;
@@ -97,11 +130,10 @@ export function failoverOutcome(err: unknown, now: number): AccountOutcome | und
   if (err.status === 401 && err.code === "invalid_api_key") {
     return { kind: "sign_in_failed", reason: err.message };
   }
-  if (
-    err.status >= 500 || err.status === 429 ||
-    err.code === "server_is_overloaded" || err.code === "slow_down"
-  ) {
-    return { kind: "unavailable", reason: err.code ?? `HTTP ${err.status}` };
+  if (err.code === null || TRANSIENT_CODES.has(err.code)) {
+    if (err.status >= 500 || err.status === 429) {
+      return { kind: "unavailable", reason: err.code ?? `HTTP ${err.status}` };
+    }
   }
   return undefined;
 }

@@ -162,3 +162,23 @@ Deno.test("the account with the most headroom gets new conversations", async () 
   }
   assertEquals(accountsOfCalls(proxy).slice(before), [B, B, B, B]);
 });
+
+Deno.test("a failure inside a 200 before any output (server_is_overloaded) moves the request to another account", async () => {
+  await using pool = await startPool([{ name: "a", accountId: A }, { name: "b", accountId: B }]);
+  const { proxy } = pool;
+  proxy.fake.limitAccount(A, {
+    kind: "events",
+    events: new ScriptBuilder().failed("server_is_overloaded", "Our servers are busy"),
+  });
+  for (const stream of [false, true]) {
+    for (const n of [1, 2]) {
+      const res = await chat(proxy.url, { ...chatBody(`busy-${stream}-${n}`), stream });
+      assertEquals(res.status, 200, await res.clone().text());
+      const text = await res.text();
+      assert(!text.includes("Our servers are busy"), text);
+    }
+  }
+  const used = accountsOfCalls(proxy);
+  assert(used.includes(A), `A was tried: ${used.join(",")}`);
+  assertEquals(used.filter((a) => a === B).length, 4);
+});
