@@ -5,8 +5,13 @@
  *
  * @module
  */
-import type { AccountLimits } from "../state/account_state_store.ts";
+import type { AccountLimits } from "./account_state.ts";
 import type { QuotaSnapshot } from "../upstream/quota_headers.ts";
+
+/** Where the pool reads each account's latest usage figures (the app's QuotaStore). */
+export interface QuotaReader {
+  latest(accountId: string): Promise<QuotaSnapshot | undefined>;
+}
 
 /** Steers the choice of account for one request. */
 export interface SelectionHint {

@@ -17,13 +17,13 @@
 import { createHash } from "node:crypto";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { AccountCondition, AccountStateStore } from "../state/account_state_store.ts";
-import type { QuotaStore } from "../state/quota_store.ts";
+import type { AccountCondition, AccountStateStore } from "./account_state.ts";
 import type { QuotaSnapshot } from "../upstream/quota_headers.ts";
 import {
   type AccountOutcome,
   type AccountStatus,
   limitsOf,
+  type QuotaReader,
   type SelectionHint,
 } from "./account_outcome.ts";
 import type { PoolMember } from "./account_entries.ts";
@@ -45,7 +45,7 @@ export interface AccountPoolOptions {
   backend: string;
   accounts: readonly PoolAccount[];
   state: AccountStateStore;
-  quota?: QuotaStore;
+  quota?: QuotaReader;
   /** Epoch milliseconds. */
   now?: () => number;
   logger?: Logger;

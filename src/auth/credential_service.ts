@@ -18,12 +18,16 @@ import { credentialSourceFor } from "./credential_source_for.ts";
 import type { Credentials } from "./credentials.ts";
 import { FileCredentialSource } from "./file_credential_source.ts";
 import { type AuthInspection, inspectFileSource } from "./inspect_auth.ts";
-import type { AccountOutcome, AccountStatus, SelectionHint } from "./account_outcome.ts";
+import type {
+  AccountOutcome,
+  AccountStatus,
+  QuotaReader,
+  SelectionHint,
+} from "./account_outcome.ts";
 import { AccountPool } from "./account_pool.ts";
 import { expandAccountEntries } from "./account_entries.ts";
-import type { AccountStateStore } from "../state/account_state_store.ts";
-import { MemoryAccountStateStore } from "../state/memory_account_state_store.ts";
-import type { QuotaStore } from "../state/quota_store.ts";
+import type { AccountStateStore } from "./account_state.ts";
+import { MemoryAccountStateStore } from "./memory_account_state.ts";
 
 /** Credentials by backend name. */
 export interface CredentialService {
@@ -68,7 +72,7 @@ export interface CredentialServiceOptions {
   /** Account conditions and stickiness of pooled backends (default: in memory). */
   accountState?: AccountStateStore;
   /** Latest usage figures, for choosing the account with the most headroom. */
-  quota?: QuotaStore;
+  quota?: QuotaReader;
 }
 
 /**

@@ -13,7 +13,7 @@ import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
 import { ConfigError } from "../errors.ts";
 import { accountStatePath, codexgateDataDir } from "../state/data_dir.ts";
 import { FileAccountStateStore } from "../state/file_account_state_store.ts";
-import { MemoryAccountStateStore } from "../state/memory_account_state_store.ts";
+import { MemoryAccountStateStore } from "../auth/memory_account_state.ts";
 import type { CliIo } from "./cli_io.ts";
 import { parseSubcommandArgs } from "./parse_subcommand_args.ts";
 

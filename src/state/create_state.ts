@@ -10,10 +10,10 @@
 import { createCredentialService, type CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";
-import type { AccountStateStore } from "./account_state_store.ts";
+import type { AccountStateStore } from "../auth/account_state.ts";
 import { accountStatePath, codexgateDataDir } from "./data_dir.ts";
 import { FileAccountStateStore } from "./file_account_state_store.ts";
-import { MemoryAccountStateStore } from "./memory_account_state_store.ts";
+import { MemoryAccountStateStore } from "../auth/memory_account_state.ts";
 import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";

@@ -9,11 +9,11 @@
  */
 import { dirname, join } from "node:path";
 import type { Logger } from "../log.ts";
-import type { AccountCondition, AccountLimits } from "./account_state_store.ts";
+import type { AccountCondition, AccountLimits } from "../auth/account_state.ts";
 import {
   type MemoryAccountStateOptions,
   MemoryAccountStateStore,
-} from "./memory_account_state_store.ts";
+} from "../auth/memory_account_state.ts";
 
 /** The file's shape. */
 export interface AccountStateFile {

@@ -3,7 +3,8 @@
  * (docs/accounts.md): whether each can serve now (ready, cooling until a
  * reset time, needs sign-in) and which account each conversation started on.
  * Asynchronous, so that a store shared by several replicas can replace the
- * embedded one (file_account_state_store.ts) without touching the pool.
+ * embedded one (state/file_account_state_store.ts) without touching the
+ * pool. It sits in auth/ because the pool below state/ depends on it.
  *
  * @module
  */

@@ -1,12 +1,12 @@
 /**
  * The in-memory {@link AccountStateStore}: conditions and limits in maps, the
  * conversation → account map bounded by count (least recently used dropped
- * first) and by age. The file-backed default (file_account_state_store.ts)
+ * first) and by age. The file-backed default (state/file_account_state_store.ts)
  * builds on it.
  *
  * @module
  */
-import type { AccountCondition, AccountLimits, AccountStateStore } from "./account_state_store.ts";
+import type { AccountCondition, AccountLimits, AccountStateStore } from "./account_state.ts";
 
 /** Bounds of the conversation map. */
 export interface MemoryAccountStateOptions {
