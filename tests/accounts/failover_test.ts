@@ -35,6 +35,12 @@ Deno.test("usage limit on one account: the same request is answered by another, 
   assert(used.filter((a) => a === A).length <= 1, `calls: ${used.join(",")}`);
   assertEquals(used.filter((a) => a === B).length, 6);
   assert(proxy.logs.some((l) => l.includes("cooling until its reset")));
+  // The request log names the account that answered.
+  const requestLines = proxy.logs.map((l) => JSON.parse(l)).filter((e) =>
+    e.path === "/v1/chat/completions"
+  );
+  assertEquals(requestLines.length, 6);
+  assert(requestLines.every((e) => e.account === "b"), JSON.stringify(requestLines[0]));
 });
 
 Deno.test("every account limited: 429 with the earliest reset in Retry-After and a message, then no more upstream calls", async () => {
