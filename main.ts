@@ -12,6 +12,7 @@ import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { consoleIo } from "./src/cli/cli_io.ts";
 import { runDoctor } from "./src/cli/doctor.ts";
 import { runInit } from "./src/cli/init.ts";
+import { runAccounts } from "./src/cli/accounts.ts";
 import { runLogin } from "./src/cli/login.ts";
 import { runLogout } from "./src/cli/logout.ts";
 import { runUsage } from "./src/cli/usage.ts";
@@ -125,6 +126,8 @@ async function runSubcommand(
       return await runLogout(args, { io: consoleIo, env });
     case "usage":
       return await runUsage(args, { io: consoleIo, env });
+    case "accounts":
+      return await runAccounts(args, { io: consoleIo, env });
     case "auth":
       if (args[0] === "status") return await runAuthStatus(args.slice(1), env, consoleIo);
       console.error("codexgate auth: expected `codexgate auth status` (see codexgate --help)");

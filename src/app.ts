@@ -36,12 +36,13 @@ import { PROMETHEUS_CONTENT_TYPE } from "./metrics/prometheus_text.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { usageAnswer } from "./usage/usage_route.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { forward } from "./pipeline/forward.ts";
+import { forwardOnAccount, runOnAccounts } from "./pipeline/account_failover.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
+import { conversationKey } from "./translate/conversation_id.ts";
 import { routeUiOpen } from "./ui/status_ui.ts";
 import { parseRateLimitsEvent } from "./limits/rate_limits_event.ts";
 import { updateQuota } from "./state/quota_store.ts";
@@ -242,10 +243,11 @@ async function complete(
     const backend = model.backend;
     record.backend = backend.name;
 
-    // 1. resolveAuth
+    // 1. resolveAuth: the conversation keeps its account while that account can serve
     const auth = await resolveAuth(backend, {
       credentials: state.credentials,
       signal: request.signal,
+      conversation: conversationKey(incoming.request),
     });
     // 2. mergeCapabilities
     const capabilities = mergeCapabilities(backend, incoming.capabilities);
@@ -264,8 +266,7 @@ async function complete(
     if (upstream.effort && upstream.effort.used !== upstream.effort.requested) {
       logger.debug("reasoning effort mapped", { requestId, model: model.slug, ...upstream.effort });
     }
-    // 4. forward
-    const answer = await forward(upstream, {
+    const forwardContext = {
       ...auth,
       credentialService: state.credentials,
       fetch: app.fetch,
@@ -275,35 +276,39 @@ async function complete(
       quota: state.quota,
       now: app.now,
       onRetry: () => app.metrics.retries.inc({ backend: backend.name }),
-    });
-    record.quota = answer.quotaHeaders;
-    record.account ??= backend.name;
-    // 5. streamBack
-    return await streamBack(answer, {
-      frontend,
-      request: incoming.request,
-      upstream,
-      capabilities,
-      backend,
-      reactorRules: app.reactorRules.get(backend.name) ?? [],
-      requestId,
-      now: app.now,
-      logger,
-      headers: answerHeaders(record),
-      signal: request.signal,
-      onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
-      onUpstreamEvent: (event) => {
-        const figures = parseRateLimitsEvent(event, app.now());
-        if (figures) {
-          updateQuota(state.quota, answer.credentials.accountId, figures).catch(() => {});
-        }
-      },
-      onFinish: (result, error) => {
-        record.usage = result.usage;
-        if (!error) return;
-        recordError(record, error);
-        if (incoming.request.stream) record.streamError = record.error!.code;
-      },
+    };
+    // 4. forward and 5. streamBack; with several accounts, a failure before any output moves
+    // the request to another account (docs/accounts.md).
+    return await runOnAccounts(upstream, forwardContext, async (sent, context) => {
+      const answer = await forwardOnAccount(sent, context);
+      record.quota = answer.quotaHeaders;
+      record.account = answer.credentials.account ?? backend.name;
+      return await streamBack(answer, {
+        frontend,
+        request: incoming.request,
+        upstream: sent,
+        capabilities,
+        backend,
+        reactorRules: app.reactorRules.get(backend.name) ?? [],
+        requestId,
+        now: app.now,
+        logger,
+        headers: answerHeaders(record),
+        signal: request.signal,
+        onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
+        onUpstreamEvent: (event) => {
+          const figures = parseRateLimitsEvent(event, app.now());
+          if (figures) {
+            updateQuota(state.quota, answer.credentials.accountId, figures).catch(() => {});
+          }
+        },
+        onFinish: (result, error) => {
+          record.usage = result.usage;
+          if (!error) return;
+          recordError(record, error);
+          if (incoming.request.stream) record.streamError = record.error!.code;
+        },
+      });
     });
   } catch (err) {
     const error = model ? withAvailableModels(err, model, config) : err;

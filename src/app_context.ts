@@ -10,6 +10,7 @@ import { type CompiledRule, compileReactorRules } from "./capabilities/reactor_r
 import type { ResolvedConfig } from "./config/load_config.ts";
 import type { Frontend } from "./dialects/frontend.ts";
 import { createFrontends } from "./dialects/frontends.ts";
+import { clientKeys } from "./http/api_key.ts";
 import { RequestEvents } from "./http/request_events.ts";
 import { AccountErrors } from "./limits/account_errors.ts";
 import { LimitsPoller } from "./limits/limits_poller.ts";
@@ -113,7 +114,6 @@ export function createAppContext(deps: AppDeps): AppContext {
     );
     reactorRules.set(backend.name, compileReactorRules(backend.extra.codex.reactor_rules));
   }
-  const events = deps.events ?? new RequestEvents();
   const limits = new LimitsPoller({
     config,
     credentials: state.credentials,

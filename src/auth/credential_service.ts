@@ -16,13 +16,27 @@ import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { credentialSourceFor } from "./credential_source_for.ts";
 import type { Credentials } from "./credentials.ts";
-import type { FileCredentialSource } from "./file_credential_source.ts";
+import { FileCredentialSource } from "./file_credential_source.ts";
 import { type AuthInspection, inspectFileSource } from "./inspect_auth.ts";
+import type {
+  AccountOutcome,
+  AccountStatus,
+  QuotaReader,
+  SelectionHint,
+} from "./account_outcome.ts";
+import { AccountPool } from "./account_pool.ts";
+import { expandAccountEntries } from "./account_entries.ts";
+import type { AccountStateStore } from "./account_state.ts";
+import { MemoryAccountStateStore } from "./memory_account_state.ts";
 
 /** Credentials by backend name. */
 export interface CredentialService {
-  /** Credentials fit for a request to `backend` now (refreshed first when about to expire). */
-  get(backend: string, signal?: AbortSignal): Promise<Credentials>;
+  /**
+   * Credentials fit for a request to `backend` now (refreshed first when
+   * about to expire); with several accounts, `hint` keeps a conversation on
+   * its account and skips the ones a request already tried.
+   */
+  get(backend: string, signal?: AbortSignal, hint?: SelectionHint): Promise<Credentials>;
   /**
    * `backend` refused `failed` (401/403): re-read, refresh when the stored
    * token is still `failed`'s, and return what to retry with.
@@ -32,6 +46,12 @@ export interface CredentialService {
   inspect(backend: string): Promise<AuthInspection>;
   /** Why the sign-in in use is not saved to its file yet, when it is not (a failed write-back). */
   unsaved?(backend: string): string | undefined;
+  /** How a request fared on `account` (a pooled backend's; others ignore it). */
+  report?(backend: string, account: string, outcome: AccountOutcome): Promise<void>;
+  /** The accounts of a pooled backend; undefined for a single sign-in. */
+  accounts?(backend: string): Promise<AccountStatus[] | undefined>;
+  /** How many accounts may serve `backend` (1 for a single sign-in). */
+  poolSize?(backend: string): number;
 }
 
 /** Options of {@link createCredentialService}. */
@@ -53,6 +73,10 @@ export interface CredentialServiceOptions {
   logger?: Logger;
   /** Told of every token refresh's outcome, with the backend (the metrics count them). */
   onRefresh?: (backend: string, outcome: "ok" | "failed") => void;
+  /** Account conditions and stickiness of pooled backends (default: in memory). */
+  accountState?: AccountStateStore;
+  /** Latest usage figures, for choosing the account with the most headroom. */
+  quota?: QuotaReader;
 }
 
 /**
@@ -69,15 +93,15 @@ export function createCredentialService(
   options: CredentialServiceOptions,
 ): CredentialService {
   const sources = new Map<string, FileCredentialSource>();
+  const pools = new Map<string, AccountPool>();
+  const accountState = options.accountState ?? new MemoryAccountStateStore({ now: options.now });
   for (const backend of Object.values(config.backends)) {
-    const { source } = credentialSourceFor(backend, {
-      env: options.env,
-      platform: options.platform,
-      authPathFlag: options.authPathFlag,
+    const sourceOptions = {
       fetch: options.fetch,
       now: options.now,
       logger: options.logger,
-      onRefresh: (outcome) => options.onRefresh?.(backend.name, outcome),
+      onRefresh: (outcome: "ok" | "failed") => options.onRefresh?.(backend.name, outcome),
+      platform: options.platform,
       refresh: options.refresh
         ? {
           tokenUrl: backend.token_url,
@@ -85,6 +109,19 @@ export function createCredentialService(
           marginMs: backend.refresh_margin_seconds * 1000,
         }
         : undefined,
+    };
+    // `--auth-path` names one file: the subcommand looks at it alone, pool or not.
+    if (backend.accounts !== undefined && options.authPathFlag === undefined) {
+      pools.set(
+        backend.name,
+        createPool(backend.name, backend.accounts, options, accountState, sourceOptions),
+      );
+      continue;
+    }
+    const { source } = credentialSourceFor(backend, {
+      ...sourceOptions,
+      env: options.env,
+      authPathFlag: options.authPathFlag,
     });
     sources.set(backend.name, source);
   }
@@ -94,9 +131,57 @@ export function createCredentialService(
     return source;
   };
   return {
-    get: (backend, signal) => sourceOf(backend).get(signal),
-    recover: (backend, failed, signal) => sourceOf(backend).recover(failed, signal),
-    inspect: (backend) => inspectFileSource(backend, sourceOf(backend)),
-    unsaved: (backend) => sourceOf(backend).unsavedSignIn(),
+    get: (backend, signal, hint) => {
+      const pool = pools.get(backend);
+      return pool ? pool.get(signal, hint) : sourceOf(backend).get(signal);
+    },
+    recover: (backend, failed, signal) => {
+      const pool = pools.get(backend);
+      return pool ? pool.recover(failed, signal) : sourceOf(backend).recover(failed, signal);
+    },
+    inspect: async (backend) => {
+      const pool = pools.get(backend);
+      if (!pool) return inspectFileSource(backend, sourceOf(backend));
+      const account = await pool.firstUsable();
+      if (!account) {
+        return { ok: false, backend, message: `backend ${backend} has no usable account` };
+      }
+      return inspectFileSource(backend, account.source);
+    },
+    report: async (backend, account, outcome) => await pools.get(backend)?.report(account, outcome),
+    accounts: async (backend) => await pools.get(backend)?.list(),
+    poolSize: (backend) => pools.get(backend)?.size ?? 1,
+    unsaved: (backend) => pools.has(backend) ? undefined : sourceOf(backend).unsavedSignIn(),
   };
+}
+
+/** A pooled backend: its entries read once, what was wrong with them logged (docs/accounts.md). */
+function createPool(
+  backend: string,
+  entries: NonNullable<ResolvedConfig["backends"][string]["accounts"]>,
+  options: CredentialServiceOptions,
+  state: AccountStateStore,
+  sourceOptions: Omit<ConstructorParameters<typeof FileCredentialSource>[0], "candidates">,
+): AccountPool {
+  const { members, problems } = expandAccountEntries(entries, {
+    env: options.env,
+    platform: options.platform,
+  });
+  for (const problem of problems) {
+    options.logger?.warn(`backend ${backend} accounts: ${problem}`, { backend });
+  }
+  return new AccountPool({
+    backend,
+    state,
+    quota: options.quota,
+    now: options.now,
+    logger: options.logger,
+    accounts: members.map((member) => ({
+      ...member,
+      source: new FileCredentialSource({
+        ...sourceOptions,
+        candidates: [{ path: member.path, from: "config accounts" }],
+      }),
+    })),
+  });
 }

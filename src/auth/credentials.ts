@@ -14,6 +14,10 @@ export interface Credentials {
   readonly expiresAt?: number;
   /** Where they came from. */
   readonly path: string;
+  /** The account's name in its backend's pool (docs/accounts.md); absent for a single sign-in. */
+  readonly account?: string;
+  /** The account the conversation was on before it had to move (its reasoning cannot follow). */
+  readonly movedFrom?: string;
 }
 
 /** Gives credentials for requests and recovers from a rejected token. */

@@ -19,7 +19,13 @@ export interface AuthPathInputs {
 /** A candidate path and why it is tried. */
 export interface AuthPathCandidate {
   path: string;
-  from: "--auth-path" | "config auth_path" | "OPENAI_CODEX_PATH" | "CODEX_HOME" | "home directory";
+  from:
+    | "--auth-path"
+    | "config auth_path"
+    | "OPENAI_CODEX_PATH"
+    | "CODEX_HOME"
+    | "home directory"
+    | "config accounts";
 }
 
 /**

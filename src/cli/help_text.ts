@@ -18,8 +18,12 @@ Usage:
   codexgate login                sign in with ChatGPT in the browser (127.0.0.1:1455, else 1457)
                                  (--device-auth: one-time code; --no-browser: paste the
                                  address back; --no-open; --auth-path <file>; --issuer <url>;
-                                 --client-id <id>; --callback-port <n>, repeatable)
+                                 --client-id <id>; --callback-port <n>, repeatable;
+                                 --account <name>: one account of the backend's pool)
   codexgate logout               remove the auth.json codexgate uses (asks; --yes for scripts)
+  codexgate accounts             list a backend's accounts: email, plan, state (ready,
+                                 cooling until …, needs sign-in, disabled), 5-hour and
+                                 weekly usage (--backend <name>, --json)
   codexgate auth status          show where the sign-in is, whose, and when it expires
                                  (--auth-path <file> to look at one file)
   codexgate doctor               check sign-in, backend, token endpoint, config

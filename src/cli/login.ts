@@ -9,6 +9,7 @@
  * @module
  */
 import { shortAccount } from "../auth/auth_snapshot.ts";
+import { accountLoginTarget } from "../auth/account_login_target.ts";
 import { authPathCandidates } from "../auth/discover_auth_path.ts";
 import { readClaims } from "../auth/jwt.ts";
 import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
@@ -61,7 +62,7 @@ export const LOGIN_WAIT_LIMIT_MS = 15 * 60_000;
 const USAGE = [
   "Usage: codexgate login [--device-auth | --no-browser] [--no-open] [--auth-path <file or dir>]",
   "                       [--issuer <url>] [--client-id <id>] [--callback-port <n>]...",
-  "                       [--config <file>] [--backend <name>]",
+  "                       [--config <file>] [--backend <name>] [--account <name>]",
   "Signs in with ChatGPT and writes auth.json where codexgate reads it.",
   "  (default)          browser sign-in: listens on 127.0.0.1:1455 (else 1457), opens the",
   "                     browser where possible and always prints the address",
@@ -73,6 +74,8 @@ const USAGE = [
   "                     backends.<name>.login.issuer; default https://auth.openai.com)",
   "  --client-id <id>   OAuth client id (default: the backend's client_id)",
   "  --callback-port <n>  callback port, repeatable (default login.callback_ports: 1455, 1457)",
+  "  --account <name>   sign in one account of the backend's accounts pool: writes that",
+  "                     entry's file, or <name>.json in its directory (docs/accounts.md)",
 ];
 
 /**
@@ -85,6 +88,7 @@ export async function runLogin(args: readonly string[], options: LoginOptions): 
     config: { type: "string", short: "c" },
     backend: { type: "string" },
     "auth-path": { type: "string" },
+    account: { type: "string" },
     issuer: { type: "string" },
     "client-id": { type: "string" },
     "callback-port": { type: "string", multiple: true },
@@ -143,12 +147,24 @@ export async function runLogin(args: readonly string[], options: LoginOptions): 
     );
   }
   const platform = options.platform ?? Deno.build.os;
-  const target = await signInTarget(authPathCandidates({
-    flagPath: values["auth-path"],
-    configPath: backend.auth_path,
-    env: options.env,
-    platform,
-  }));
+  if (values.account !== undefined && values["auth-path"] !== undefined) {
+    return usage("--account and --auth-path both name the file to write; pick one");
+  }
+  const accountTarget = values.account === undefined
+    ? undefined
+    : await accountLoginTarget(backend, values.account, { env: options.env, platform });
+  if (accountTarget && "problem" in accountTarget) {
+    io.err(`codexgate login: ${accountTarget.problem}`);
+    return 1;
+  }
+  const target = accountTarget
+    ? { path: accountTarget.path, from: `account ${values.account}` }
+    : await signInTarget(authPathCandidates({
+      flagPath: values["auth-path"],
+      configPath: backend.auth_path,
+      env: options.env,
+      platform,
+    }));
   if (!target) {
     io.err(
       "codexgate login: nowhere to write the sign-in: HOME is not set; pass --auth-path <file> " +

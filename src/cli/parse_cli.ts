@@ -28,6 +28,7 @@ export const SUBCOMMANDS: readonly string[] = [
   "login",
   "logout",
   "usage",
+  "accounts",
 ];
 
 /** A command-line mistake: exit 2 with a one-line message. */

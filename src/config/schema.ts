@@ -40,12 +40,24 @@ const loginSchema = z.strictObject({
   open_browser: z.boolean().default(true),
 });
 
+/** One entry of a backend's account pool (docs/accounts.md). */
+const accountEntrySchema = z.strictObject({
+  /** The account's name; for a directory, optional (its files' names name the accounts). */
+  name: z.string().regex(/^[A-Za-z0-9_.@-]+$/).optional(),
+  /** An auth.json file, or a directory holding one `*.json` sign-in file per account. */
+  path: z.string().min(1),
+  /** Listed but never chosen. */
+  disabled: z.boolean().default(false),
+});
+
 const backendSchema = z.strictObject({
   type: z.literal("openai-codex"),
   /** Seconds: bounds time to first byte and idle time between events. */
   timeout: z.number().positive().default(120),
   base_url: z.string().url().optional(),
   auth_path: z.string().optional(),
+  /** Several accounts of one person or team; absent: the one discovered auth.json. */
+  accounts: z.array(accountEntrySchema).optional(),
   token_url: z.string().url().optional(),
   /** The plan's usage document (default: derived from base_url, docs/limits-and-usage.md). */
   usage_url: z.string().url().optional(),
@@ -125,5 +137,7 @@ export const configSchema = z.strictObject({
 
 /** The validated config, with every default filled in. */
 export type Config = z.infer<typeof configSchema>;
+/** One entry of `backends.<name>.accounts`. */
+export type AccountEntry = z.infer<typeof accountEntrySchema>;
 /** One backend's validated config. */
 export type BackendConfig = z.infer<typeof backendSchema>;

@@ -36,6 +36,6 @@ export function bindWarning(server: BindSettings): string | undefined {
     `server.allow_unauthenticated): anyone who can reach this address can use your ChatGPT plan`;
 }
 
-function hasKey(server: ServerSettings): boolean {
+function hasKey(server: BindSettings): boolean {
   return server.api_key !== null || (server.api_keys?.length ?? 0) > 0;
 }

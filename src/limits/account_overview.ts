@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { AccountStatus } from "../auth/account_outcome.ts";
 import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { QuotaStore } from "../state/quota_store.ts";
@@ -77,10 +78,39 @@ export function coolingUntil(q: QuotaSnapshot | undefined, now: number): string 
 }
 
 /** Every configured backend's account. */
-export function accountOverviews(sources: OverviewSources): Promise<AccountOverview[]> {
-  return Promise.all(
-    Object.values(sources.config.backends).map((b) => accountOverview(b.name, sources)),
+export async function accountOverviews(sources: OverviewSources): Promise<AccountOverview[]> {
+  const perBackend = await Promise.all(
+    Object.values(sources.config.backends).map(async (b) => {
+      // A pooled backend lists its accounts (docs/accounts.md); a single sign-in is one account.
+      const pooled = await sources.credentials.accounts?.(b.name);
+      return pooled
+        ? pooled.map((a) => pooledOverview(b.name, a, sources.now()))
+        : [await accountOverview(b.name, sources)];
+    }),
   );
+  return perBackend.flat();
+}
+
+/** One pooled account as the overview shows it: its name, never its full id. */
+function pooledOverview(backend: string, a: AccountStatus, now: number): AccountOverview {
+  const limit = (used: number | undefined, resetsAt: string | undefined) =>
+    used === undefined ? undefined : { used_percent: used, resets_at: resetsAt };
+  return {
+    backend,
+    name: a.name,
+    email: a.email,
+    plan: a.plan ?? a.limits?.plan,
+    state: a.state,
+    cooling_until: a.until !== undefined ? new Date(a.until).toISOString() : undefined,
+    account_id_short: a.account,
+    limits: {
+      primary: limit(a.limits?.primaryUsedPercent, a.limits?.primaryResetsAt),
+      secondary: limit(a.limits?.secondaryUsedPercent, a.limits?.secondaryResetsAt),
+    },
+    last_error: a.state !== "ready" && a.reason
+      ? { code: a.state, message: a.reason, at: new Date(now).toISOString() }
+      : undefined,
+  };
 }
 
 async function accountOverview(backend: string, s: OverviewSources): Promise<AccountOverview> {

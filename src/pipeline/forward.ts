@@ -30,6 +30,8 @@ export interface ForwardContext {
   backend: ResolvedBackend;
   /** The credentials `resolveAuth` chose for this request. */
   credentials: Credentials;
+  /** The conversation the account was chosen for (a move picks the next for it too). */
+  conversation?: string;
   /** Asked for new credentials when the backend refuses these. */
   credentialService: CredentialService;
   fetch: typeof fetch;

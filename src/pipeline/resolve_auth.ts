@@ -13,6 +13,8 @@ import type { ResolvedBackend } from "../config/load_config.ts";
 export interface ResolvedAuth {
   backend: ResolvedBackend;
   credentials: Credentials;
+  /** The conversation the account was chosen for, when one was named. */
+  conversation?: string;
 }
 
 /** Options of {@link resolveAuth}. */
@@ -20,6 +22,8 @@ export interface ResolveAuthOptions {
   credentials: CredentialService;
   /** Aborted when the client goes away (stops waiting for a refresh). */
   signal?: AbortSignal;
+  /** The conversation, so that it stays on its account (docs/accounts.md). */
+  conversation?: string;
 }
 
 /**
@@ -31,5 +35,11 @@ export async function resolveAuth(
   backend: ResolvedBackend,
   options: ResolveAuthOptions,
 ): Promise<ResolvedAuth> {
-  return { backend, credentials: await options.credentials.get(backend.name, options.signal) };
+  const hint = options.conversation === undefined
+    ? undefined
+    : { conversation: options.conversation };
+  const credentials = await options.credentials.get(backend.name, options.signal, hint);
+  return hint
+    ? { backend, credentials, conversation: hint.conversation }
+    : { backend, credentials };
 }

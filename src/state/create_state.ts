@@ -10,12 +10,15 @@
 import { createCredentialService, type CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";
+import type { AccountStateStore } from "../auth/account_state.ts";
+import { accountStatePath, knownDataDir, usageDbPath } from "./data_dir.ts";
+import { FileAccountStateStore } from "./file_account_state_store.ts";
+import { MemoryAccountStateStore } from "../auth/memory_account_state.ts";
 import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
 import type { ResponseStore } from "./response_store.ts";
 import type { UsageStore } from "./usage_store.ts";
-import { dataDir, usageDbPath } from "./data_dir.ts";
 import { DisabledUsageStore } from "./disabled_usage_store.ts";
 import { SqliteUsageStore } from "./sqlite_usage_store.ts";
 
@@ -29,6 +32,8 @@ export interface AppState {
   quota: QuotaStore;
   /** Every finished completion, summed by `codexgate usage` and `GET /v1/usage`. */
   usage: UsageStore;
+  /** Pooled accounts' conditions and conversation stickiness (docs/accounts.md). */
+  accountState: AccountStateStore;
 }
 
 /** What the embedded defaults need. */
@@ -55,6 +60,8 @@ export interface CreateStateOptions {
  */
 export function createState(config: ResolvedConfig, options: CreateStateOptions): AppState {
   const { overrides = {} } = options;
+  const quota = overrides.quota ?? new MemoryQuotaStore();
+  const accountState = overrides.accountState ?? createAccountState(config, options);
   return {
     credentials: overrides.credentials ?? createCredentialService(config, {
       env: options.env,
@@ -64,14 +71,17 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
       now: options.now,
       logger: options.logger,
       onRefresh: options.onRefresh,
+      quota,
+      accountState,
     }),
     responses: overrides.responses ?? new MemoryResponseStore({
       maxEntries: config.responses_store.max_entries,
       ttlSeconds: config.responses_store.ttl_seconds,
       now: options.now,
     }),
-    quota: overrides.quota ?? new MemoryQuotaStore(),
+    quota,
     usage: overrides.usage ?? createUsageStore(config, options),
+    accountState,
   };
 }
 
@@ -83,14 +93,30 @@ export function createUsageStore(
   config: ResolvedConfig,
   options: Pick<CreateStateOptions, "env" | "platform" | "now" | "logger">,
 ): UsageStore {
-  const { env } = options;
-  const knowsPlace = config.data_dir !== undefined ||
-    [env.HOME, env.USERPROFILE, env.XDG_DATA_HOME, env.LOCALAPPDATA].some((v) => v);
-  if (!config.usage.history || !knowsPlace) return new DisabledUsageStore();
+  const dir = knownDataDir(config, options.env, options.platform);
+  if (!config.usage.history || dir === undefined) return new DisabledUsageStore();
   return new SqliteUsageStore({
-    path: usageDbPath(dataDir(config, env, options.platform)),
+    path: usageDbPath(dir),
     retentionDays: config.usage.retention_days,
     logger: options.logger,
     now: options.now,
+  });
+}
+
+/**
+ * With pooled backends, account state survives a restart in the data
+ * directory's account_state.json; otherwise (or without a home) it lives in memory.
+ */
+function createAccountState(
+  config: ResolvedConfig,
+  options: CreateStateOptions,
+): AccountStateStore {
+  const pooled = Object.values(config.backends).some((b) => b.accounts !== undefined);
+  const dir = pooled ? knownDataDir(config, options.env, options.platform) : undefined;
+  if (!dir) return new MemoryAccountStateStore({ now: options.now });
+  return new FileAccountStateStore({
+    path: accountStatePath(dir),
+    now: options.now,
+    logger: options.logger,
   });
 }

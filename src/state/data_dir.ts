@@ -33,3 +33,22 @@ export function dataDir(
 export function usageDbPath(dir: string): string {
   return join(dir, "usage.sqlite");
 }
+
+/**
+ * The data directory, or undefined when nothing says where it would be (no
+ * `data_dir` and no home or data variable at all): then state stays in memory.
+ */
+export function knownDataDir(
+  config: { data_dir?: string },
+  env: Readonly<Record<string, string | undefined>>,
+  platform: string,
+): string | undefined {
+  const knowsPlace = config.data_dir !== undefined ||
+    [env.HOME, env.USERPROFILE, env.XDG_DATA_HOME, env.LOCALAPPDATA].some((v) => v?.trim());
+  return knowsPlace ? dataDir(config, env, platform) : undefined;
+}
+
+/** The pooled accounts' state file inside the data directory (docs/accounts.md). */
+export function accountStatePath(dir: string): string {
+  return join(dir, "account_state.json");
+}

@@ -25,3 +25,18 @@ export function deriveConversationId(system: string, request: CanonicalRequest):
     hash.slice(20, 32)
   }`;
 }
+
+/**
+ * The conversation a request belongs to, known before translation (stage 1
+ * uses it to keep a conversation on its account, docs/accounts.md): the
+ * client's `prompt_cache_key`, else the id derived from its system prompt and
+ * first user message, which is the id translate sends when it places the
+ * system prompt itself.
+ */
+export function conversationKey(request: CanonicalRequest): string {
+  if (request.prompt_cache_key) return request.prompt_cache_key;
+  const system = [...(request.instructions ? [request.instructions] : []), ...request.system]
+    .filter((s) => s.trim() !== "")
+    .join("\n\n");
+  return deriveConversationId(system, request);
+}

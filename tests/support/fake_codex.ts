@@ -102,6 +102,11 @@ export interface FakeCodex extends AsyncDisposable {
   enqueue(...replies: Reply[]): void;
   /** Makes the catalog answer 503 (down) or recover. */
   setCatalogDown(down: boolean): void;
+  /**
+   * Scripts an account (by `chatgpt-account-id`): every `/responses` request of
+   * it gets `reply` (e.g. `replies.usageLimit()`) until `undefined` lifts it.
+   */
+  limitAccount(accountId: string, reply: Reply | undefined): void;
   close(): Promise<void>;
 }
 
@@ -370,6 +375,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
   const queue: Reply[] = [];
   let responder = options.responder;
   let catalogDown = false;
+  const accountReplies = new Map<string, Reply>();
   const models = options.models ?? FAKE_MODELS;
   const controller = new AbortController();
   const stalledBy = new WeakMap<RecordedRequest, () => void>();
@@ -595,7 +601,9 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         done();
         return refused;
       }
-      const reply = scripted ?? defaultReply(rec.body);
+      const reply = scripted ??
+        accountReplies.get(request.headers.get("chatgpt-account-id") ?? "") ??
+        defaultReply(rec.body);
       if (reply.kind === "status") {
         return statusResponse(reply, rec, request, done, {
           "content-type": "application/json",
@@ -640,6 +648,10 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     respond: (r) => (responder = r),
     enqueue: (...replies) => queue.push(...replies),
     setCatalogDown: (down) => (catalogDown = down),
+    limitAccount: (accountId, reply) => {
+      if (reply) accountReplies.set(accountId, reply);
+      else accountReplies.delete(accountId);
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
