@@ -26,6 +26,7 @@ import {
 } from "./http/request_record.ts";
 import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
+import { withContextWindow } from "./models/context_window_error.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { forward } from "./pipeline/forward.ts";
@@ -161,6 +162,10 @@ async function complete(
     if (upstream.notes?.length) {
       logger.debug("repaired input", { requestId, notes: upstream.notes });
     }
+    if (upstream.stripped?.length) {
+      logger.debug("dropped parameters", { requestId, dropped: upstream.stripped });
+    }
+    record.serviceTier = upstream.body.service_tier ?? "default";
     record.reasoningEffort = upstream.effort;
     if (upstream.effort && upstream.effort.used !== upstream.effort.requested) {
       logger.debug("reasoning effort mapped", { requestId, model: model.slug, ...upstream.effort });
@@ -175,6 +180,7 @@ async function complete(
       logger,
       quota: state.quota,
       now: app.now,
+      turnState: state.turnState,
     });
     record.quota = answer.quotaHeaders;
     // 5. streamBack
@@ -199,7 +205,7 @@ async function complete(
       },
     });
   } catch (err) {
-    const error = model ? withAvailableModels(err, model, config) : err;
+    const error = model ? withContextWindow(withAvailableModels(err, model, config), model) : err;
     return errorResponse(error, {
       render: frontend.errorBody,
       record,

@@ -3,7 +3,8 @@
  * stream once the answer is known to be good. Recovers once from a rejected
  * token (re-read / refresh, docs/backend-protocol.md#when-codexgate-refreshes),
  * retries transient failures before the
- * first byte (retry_policy.ts), bounds the wait for headers with the
+ * first byte (retry_policy.ts) — failures inside a 200 before its first
+ * output included (peek_first_output.ts) — bounds the wait for headers with the
  * backend's `timeout`, records the plan's quota headers, retries once without
  * reasoning items the backend cannot decrypt
  * (docs/backend-protocol.md#reasoning-replay), and maps failures
@@ -21,8 +22,10 @@ import { isHtmlAnswer } from "../upstream/html_answer.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
 import { type QuotaStore, recordQuota } from "../state/quota_store.ts";
+import { TURN_STATE_HEADER, type TurnStateStore } from "../state/turn_state_store.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
+import { peekFirstOutput } from "../upstream/peek_first_output.ts";
 
 /** What `forward` needs. */
 export interface ForwardContext {
@@ -46,6 +49,8 @@ export interface ForwardContext {
   quota?: QuotaStore;
   /** Epoch milliseconds (when the usage figures arrived). */
   now?: () => number;
+  /** Where the conversation's `x-codex-turn-state` is kept between its requests. */
+  turnState?: TurnStateStore;
 }
 
 /** A good upstream answer, not yet read. */
@@ -76,6 +81,7 @@ export async function forward(
   const now = context.now ?? Date.now;
   let authAttempt = 0;
   let attempts = 0;
+  const turnState = await context.turnState?.get(request.conversationId);
   // Waits before the next attempt when the policy allows one; false: give up.
   const mayRetry = async (failure: AttemptFailure, reason: string): Promise<boolean> => {
     const delay = policy.delayBeforeRetry(failure, attempts);
@@ -101,6 +107,8 @@ export async function forward(
       conversationId: request.conversationId,
       requestId: request.requestId,
       host: context.host,
+      turnState,
+      responsesLite: request.responsesLite,
     });
     let response: Response;
     try {
@@ -125,7 +133,19 @@ export async function forward(
     const quotaHeaders = context.quota
       ? await recordQuota(context.quota, credentials.accountId, response.headers, now())
       : {};
-    if (response.ok) return { response, credentials, quotaHeaders };
+    if (response.ok) {
+      const nextTurnState = response.headers.get(TURN_STATE_HEADER);
+      if (nextTurnState && context.turnState) {
+        await context.turnState.set(request.conversationId, nextTurnState);
+      }
+      // A stream that fails before its first output is a 503 in a 200's clothes: retried the same.
+      const peeked = await peekFirstOutput(response, timeoutMs);
+      if (peeked.kind === "output") {
+        return { response: peeked.response, credentials, quotaHeaders };
+      }
+      if (await mayRetry(peeked.attempt, `in-stream ${peeked.error.code ?? "error"}`)) continue;
+      throw withDetails(peeked.error, quotaHeaders, gaveUp(attempts));
+    }
     const text = await response.text().catch(() => "");
     if (
       (response.status === 401 || response.status === 403) && authAttempt === 0 &&

@@ -14,6 +14,8 @@ import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
 import type { ResponseStore } from "./response_store.ts";
+import { MemoryTurnStateStore } from "./memory_turn_state_store.ts";
+import type { TurnStateStore } from "./turn_state_store.ts";
 
 /** Everything that outlives a request. */
 export interface AppState {
@@ -23,6 +25,8 @@ export interface AppState {
   responses: ResponseStore;
   /** Latest `x-codex-*` usage per account (docs/backend-protocol.md). */
   quota: QuotaStore;
+  /** The backend's `x-codex-turn-state` per conversation, sent back on its next request. */
+  turnState: TurnStateStore;
 }
 
 /** What the embedded defaults need. */
@@ -62,5 +66,6 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
       now: options.now,
     }),
     quota: overrides.quota ?? new MemoryQuotaStore(),
+    turnState: overrides.turnState ?? new MemoryTurnStateStore({ now: options.now }),
   };
 }

@@ -109,6 +109,9 @@ export const FAKE_MODELS: Record<string, unknown>[] = [
     supported_in_api: true,
     priority: 1,
     context_window: 272000,
+    service_tiers: [{ id: "priority", name: "fast", description: "Fake fast tier" }],
+    additional_speed_tiers: ["fast"],
+    default_service_tier: null,
     base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.4: you are a helpful coding agent.",
   },
   {
@@ -265,6 +268,16 @@ export function refuseSettings(
       "reasoning.effort",
       "unsupported_value",
     );
+  }
+  if (body.service_tier !== undefined) {
+    const tiers = (entry?.service_tiers as { id: string }[] | undefined)?.map((t) => t.id) ?? [];
+    if (body.service_tier !== "priority" || !tiers.includes("priority")) {
+      return invalid(
+        `Unsupported value: service_tier '${body.service_tier}' is not supported with the '${body.model}' model.`,
+        "service_tier",
+        "unsupported_value",
+      );
+    }
   }
   const format = (body.text as { format?: Record<string, unknown> } | undefined)?.format;
   if (format?.type === "json_object") {

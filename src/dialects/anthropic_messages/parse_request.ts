@@ -40,6 +40,7 @@ const KNOWN_FIELDS = new Set([
   "stream",
   "metadata",
   "max_tokens",
+  "service_tier",
 ]);
 
 /**
@@ -95,6 +96,7 @@ export function parseAnthropicRequest(body: Json, headers: Headers): CanonicalRe
     if (stop.length > 0) request.stop = stop;
   }
   if (body.metadata !== undefined) request.dropped.push("metadata");
+  if (typeof body.service_tier === "string") request.service_tier = body.service_tier;
   const session = sessionId(body.metadata, headers);
   if (session) request.prompt_cache_key = session;
   return request;

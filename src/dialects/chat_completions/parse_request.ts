@@ -37,6 +37,7 @@ export const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "response_format",
   "stop",
   "prompt_cache_key",
+  "service_tier",
 ]);
 
 type Json = Record<string, unknown>;
@@ -89,6 +90,7 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
       typeof s === "string" && s !== ""
     );
   }
+  if (typeof body.service_tier === "string") request.service_tier = body.service_tier;
   const sessionHeader = headers.get("session-id") ?? headers.get("session_id");
   const cacheKey = typeof body.prompt_cache_key === "string" ? body.prompt_cache_key : undefined;
   if (cacheKey ?? sessionHeader) request.prompt_cache_key = (cacheKey ?? sessionHeader)!;

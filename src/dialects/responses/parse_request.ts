@@ -28,7 +28,6 @@ export const DROPPED_RESPONSES_PARAMS = [
   "user",
   "metadata",
   "safety_identifier",
-  "service_tier",
   "context_management",
   "prompt_cache_retention",
   "stream_options",
@@ -59,6 +58,7 @@ const KNOWN_FIELDS = new Set<string>([
   "previous_response_id",
   "prompt_cache_key",
   "client_metadata",
+  "service_tier",
   ...DROPPED_RESPONSES_PARAMS,
 ]);
 
@@ -135,6 +135,7 @@ export function parseResponsesRequest(body: Json, headers: Headers): CanonicalRe
     headers.get("session-id") ?? headers.get("session_id") ?? undefined;
   if (cacheKey) request.prompt_cache_key = cacheKey;
   if (isObject(body.client_metadata)) request.client_metadata = body.client_metadata;
+  if (typeof body.service_tier === "string") request.service_tier = body.service_tier;
   return request;
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Fast mode (docs/clients.md#fast-mode): what the client asked for — a
+ * `service_tier` of `fast` or `priority`, a `-fast` model name, or the
+ * backend's `service_tier` capability — against what the model's catalog
+ * entry offers. Only `priority` ever goes upstream.
+ *
+ * @module
+ */
+import { badRequest } from "../errors.ts";
+import type { CatalogModel } from "../models/catalog.ts";
+
+/** What decides the tier of one request. */
+export interface ServiceTierInput {
+  /** The client's `service_tier` field, as sent. */
+  requested?: string;
+  /** The model name ended in `-fast`. */
+  fastSuffix?: boolean;
+  /** The effective `service_tier` capability. */
+  capability: "default" | "fast";
+  /** The model's catalog entry (absent with only the configured list: the backend decides). */
+  entry?: CatalogModel;
+  /** The upstream slug, for the error message. */
+  slug: string;
+}
+
+/** The client values that mean fast mode. */
+const FAST_VALUES: ReadonlySet<string> = new Set(["fast", "priority"]);
+
+/**
+ * The tier to send: `priority`, or undefined for the standard tier.
+ *
+ * @throws {ProxyError} 400 when the client asked for fast mode and the model does not offer it.
+ */
+export function chooseServiceTier(input: ServiceTierInput): "priority" | undefined {
+  const requested = input.requested?.trim().toLowerCase();
+  const asked = input.fastSuffix === true ||
+    (requested !== undefined && FAST_VALUES.has(requested));
+  // `auto` (or nothing) leaves it to the backend's default; any other value is the standard tier.
+  const byDefault = !asked && (requested === undefined || requested === "auto") &&
+    input.capability === "fast";
+  if (!asked && !byDefault) return undefined;
+  if (offersFast(input.entry)) return "priority";
+  // A default is only a preference: models without fast mode just run at the standard tier.
+  if (byDefault) return undefined;
+  throw badRequest(
+    `The model \`${input.slug}\` does not offer fast mode (service_tier \`fast\`/\`priority\`); ` +
+      `its catalog entry lists ${
+        listedTiers(input.entry)
+      }. Drop \`service_tier\` or the -fast suffix, ` +
+      `or pick a model whose service_tiers include priority (see GET /v1/models).`,
+    { param: "service_tier", code: "unsupported_value" },
+  );
+}
+
+/** Whether a catalog entry offers the priority tier; unknown (no entry) counts as yes. */
+export function offersFast(entry: CatalogModel | undefined): boolean {
+  if (!entry) return true;
+  return catalogTiers(entry).some((t) => FAST_VALUES.has(t));
+}
+
+/** The tier ids a catalog entry lists (`service_tiers` ids and `additional_speed_tiers`). */
+export function catalogTiers(entry: CatalogModel): string[] {
+  const ids: string[] = [];
+  if (Array.isArray(entry.service_tiers)) {
+    for (const tier of entry.service_tiers) {
+      if (typeof tier === "string") ids.push(tier);
+      else if (tier && typeof tier === "object" && typeof tier.id === "string") ids.push(tier.id);
+    }
+  }
+  if (Array.isArray(entry.additional_speed_tiers)) {
+    ids.push(...entry.additional_speed_tiers.filter((t): t is string => typeof t === "string"));
+  }
+  return ids;
+}
+
+function listedTiers(entry: CatalogModel | undefined): string {
+  const ids = entry ? catalogTiers(entry) : [];
+  return ids.length > 0 ? `only ${ids.join(", ")}` : "no service tiers";
+}
