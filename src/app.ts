@@ -18,6 +18,7 @@ import { withCors } from "./http/cors.ts";
 import { whileConnected } from "./http/client_gone.ts";
 import { errorResponse } from "./http/error_response.ts";
 import { health } from "./http/health.ts";
+import { answerImages, IMAGE_ROUTES } from "./images/images_route.ts";
 import {
   answerHeaders,
   recordError,
@@ -62,7 +63,9 @@ export function createHandler(deps: AppDeps): Handler {
  */
 function apiPath(pathname: string): string {
   const path = pathname.replace(/\/+$/, "") || "/";
-  return /^\/(chat\/completions|responses|messages|models)(\/|$)/.test(path) ? `/v1${path}` : path;
+  return /^\/(chat\/completions|responses|messages|models|images)(\/|$)/.test(path)
+    ? `/v1${path}`
+    : path;
 }
 
 async function route(request: Request, app: AppContext, record: RequestRecord): Promise<Response> {
@@ -86,6 +89,19 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
     if (path.startsWith("/v1/models/")) {
       requireMethod(request, "GET");
       return json(await retrieveModel(decodeURIComponent(path.slice(11)), config, catalogs));
+    }
+    const imageOperation = Object.hasOwn(IMAGE_ROUTES, path) ? IMAGE_ROUTES[path] : undefined;
+    if (imageOperation) {
+      return await answerImages(request, imageOperation, {
+        config,
+        credentials: app.state.credentials,
+        fetch: app.fetch,
+        host: app.host,
+        logger: app.logger,
+        quota: app.state.quota,
+        now: app.now,
+        record,
+      });
     }
     if (path === "/status") {
       requireMethod(request, "GET");

@@ -27,6 +27,22 @@ export interface ServiceTierInput {
 const FAST_VALUES: ReadonlySet<string> = new Set(["fast", "priority"]);
 
 /**
+ * Takes a client's `service_tier` into the request: kept for translate, and
+ * named among the dropped parameters unless it asks for fast mode (no other
+ * tier ever goes upstream).
+ */
+export function takeServiceTier(
+  value: unknown,
+  request: { service_tier?: string; dropped: string[] },
+): void {
+  if (value === undefined || value === null) return;
+  if (typeof value === "string") request.service_tier = value;
+  if (typeof value !== "string" || !FAST_VALUES.has(value.trim().toLowerCase())) {
+    request.dropped.push("service_tier");
+  }
+}
+
+/**
  * The tier to send: `priority`, or undefined for the standard tier.
  *
  * @throws {ProxyError} 400 when the client asked for fast mode and the model does not offer it.

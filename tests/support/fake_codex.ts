@@ -79,6 +79,8 @@ export interface FakeCodex extends AsyncDisposable {
   tokenCalls: RecordedRequest[];
   /** Every `/models` request. */
   modelCalls: RecordedRequest[];
+  /** Every `/images/generations` and `/images/edits` request. */
+  imageCalls: RecordedRequest[];
   /** Every token set the token endpoint issued, in order. */
   issued: TokenSet[];
   /** Registers a token set as valid (access token accepted, refresh token usable once). */
@@ -344,6 +346,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
   const calls: RecordedRequest[] = [];
   const tokenCalls: RecordedRequest[] = [];
   const modelCalls: RecordedRequest[] = [];
+  const imageCalls: RecordedRequest[] = [];
   const issued: TokenSet[] = [];
   const validAccess = new Map<string, string>(); // access token → account id
   const refreshTokens = new Map<string, { used: boolean; accountId: string }>();
@@ -515,6 +518,21 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
       }
       return json(200, { models }, { etag: '"fake-catalog-1"' });
     }
+    const imageOperation = /^\/backend-api\/codex\/images\/(generations|edits)$/.exec(url.pathname);
+    if (imageOperation && request.method === "POST") {
+      const { rec, done } = await record(request, imageCalls);
+      done();
+      const denied = authorize(request);
+      if (denied) return denied;
+      const scripted = queue[0]?.kind === "status" ? queue.shift() : undefined;
+      if (scripted?.kind === "status") {
+        return new Response(scripted.body, {
+          status: scripted.status,
+          headers: { "content-type": "application/json", ...QUOTA_HEADERS, ...scripted.headers },
+        });
+      }
+      return answerImages(imageOperation[1], rec.body, request.headers);
+    }
     if (url.pathname === "/backend-api/codex/responses" && request.method === "POST") {
       const { rec, done, raw } = await record(request, calls);
       const index = calls.length - 1;
@@ -580,6 +598,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     calls,
     tokenCalls,
     modelCalls,
+    imageCalls,
     issued,
     accept,
     revoke: (token) => validAccess.delete(token),
@@ -589,6 +608,53 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** A 1×1 PNG, the image every fake images answer holds. */
+export const FAKE_PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+/** Fields the backend's images endpoints take (docs/backend-protocol.md#images). */
+const IMAGE_FIELDS = new Set(["prompt", "model", "background", "n", "quality", "size"]);
+
+/** Answers `{base}/images/generations` or `/edits` the way the backend does: JSON in, JSON out. */
+function answerImages(
+  operation: string,
+  body: Record<string, unknown> | undefined,
+  headers: Headers,
+): Response {
+  if (!(headers.get("content-type") ?? "").startsWith("application/json") || !body) {
+    return invalid("Expected a JSON body");
+  }
+  for (const key of Object.keys(body)) {
+    if (!IMAGE_FIELDS.has(key) && !(operation === "edits" && key === "images")) {
+      return invalid(`Unsupported parameter: ${key}`, key, "unsupported_parameter");
+    }
+  }
+  if (typeof body.prompt !== "string" || body.prompt === "") {
+    return invalid("Missing required parameter: 'prompt'.", "prompt");
+  }
+  if (operation === "edits") {
+    const images = body.images as { image_url?: unknown }[] | undefined;
+    const ok = Array.isArray(images) && images.length > 0 &&
+      images.every((i) => typeof i.image_url === "string" && i.image_url.startsWith("data:image/"));
+    if (!ok) return invalid("images must be a list of {image_url: data URL}", "images");
+  }
+  const n = typeof body.n === "number" ? body.n : 1;
+  return json(200, {
+    created: 1796000000,
+    background: "opaque",
+    data: Array.from({ length: n }, () => ({ b64_json: FAKE_PNG_BASE64 })),
+    output_format: "png",
+    quality: "low",
+    size: "1024x1024",
+    usage: {
+      input_tokens: 9,
+      input_tokens_details: { image_tokens: 0, text_tokens: 9 },
+      output_tokens: 515,
+      total_tokens: 524,
+    },
+  }, QUOTA_HEADERS);
 }
 
 /** Convenience replies. */

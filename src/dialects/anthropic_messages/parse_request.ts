@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { takeServiceTier } from "../../translate/service_tier.ts";
 import type {
   CanonicalRequest,
   ContentPart,
@@ -96,7 +97,7 @@ export function parseAnthropicRequest(body: Json, headers: Headers): CanonicalRe
     if (stop.length > 0) request.stop = stop;
   }
   if (body.metadata !== undefined) request.dropped.push("metadata");
-  if (typeof body.service_tier === "string") request.service_tier = body.service_tier;
+  takeServiceTier(body.service_tier, request);
   const session = sessionId(body.metadata, headers);
   if (session) request.prompt_cache_key = session;
   return request;

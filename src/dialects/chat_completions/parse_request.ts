@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { takeServiceTier } from "../../translate/service_tier.ts";
 import type {
   CanonicalRequest,
   ContentPart,
@@ -90,7 +91,7 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
       typeof s === "string" && s !== ""
     );
   }
-  if (typeof body.service_tier === "string") request.service_tier = body.service_tier;
+  takeServiceTier(body.service_tier, request);
   const sessionHeader = headers.get("session-id") ?? headers.get("session_id");
   const cacheKey = typeof body.prompt_cache_key === "string" ? body.prompt_cache_key : undefined;
   if (cacheKey ?? sessionHeader) request.prompt_cache_key = (cacheKey ?? sessionHeader)!;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { takeServiceTier } from "../../translate/service_tier.ts";
 import type {
   CanonicalRequest,
   ContentPart,
@@ -135,7 +136,7 @@ export function parseResponsesRequest(body: Json, headers: Headers): CanonicalRe
     headers.get("session-id") ?? headers.get("session_id") ?? undefined;
   if (cacheKey) request.prompt_cache_key = cacheKey;
   if (isObject(body.client_metadata)) request.client_metadata = body.client_metadata;
-  if (typeof body.service_tier === "string") request.service_tier = body.service_tier;
+  takeServiceTier(body.service_tier, request);
   return request;
 }
 
