@@ -132,6 +132,23 @@ export const FAKE_MODELS: Record<string, unknown>[] = [
     base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.4-mini.",
   },
   {
+    // Hidden (usable, not listed), and served the "Responses Lite" way.
+    slug: "gpt-5.6-lite",
+    display_name: "gpt-5.6-lite",
+    description: "Fake model that takes its tools as additional_tools items",
+    default_reasoning_level: "medium",
+    supported_reasoning_levels: ["low", "medium", "high"].map((effort) => ({
+      effort,
+      description: effort,
+    })),
+    visibility: "hide",
+    supported_in_api: true,
+    priority: 50,
+    context_window: 272000,
+    use_responses_lite: true,
+    base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.6-lite.",
+  },
+  {
     slug: "codex-auto-review",
     display_name: "codex-auto-review",
     visibility: "hide",
@@ -293,6 +310,17 @@ export function refuseSettings(
     }
   }
   return undefined;
+}
+
+/** `additional_tools` input items are only taken on a request marked as Responses Lite. */
+function refuseLiteWithoutHeader(
+  body: Record<string, unknown>,
+  headers: Headers,
+): Response | undefined {
+  const input = Array.isArray(body.input) ? body.input as Record<string, unknown>[] : [];
+  if (!input.some((i) => i.type === "additional_tools")) return undefined;
+  if (headers.get("x-openai-internal-codex-responses-lite") === "true") return undefined;
+  return invalid("Invalid input item type 'additional_tools'.", "input", "invalid_value");
 }
 
 /** The call_id of a tool call with no output after it that does not end the input, if any. */
@@ -554,7 +582,8 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         done();
         return denied;
       }
-      const refused = validateBody(rec.body) ?? refuseSettings(rec.body, models);
+      const refused = validateBody(rec.body) ?? refuseSettings(rec.body, models) ??
+        refuseLiteWithoutHeader(rec.body, request.headers);
       if (refused) {
         done();
         return refused;
