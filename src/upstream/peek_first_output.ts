@@ -57,7 +57,7 @@ export function retryableBeforeOutput(
 export async function peekFirstOutput(response: Response, idleMs: number): Promise<PeekResult> {
   const body = response.body;
   if (!body) return { kind: "output", response };
-  const reader = body.getReader();
+  const source = new ChunkSource(body);
   const chunks: Uint8Array[] = [];
   const decoder = new TextDecoder();
   let decided: "output" | UpstreamEvent | undefined;
@@ -77,9 +77,9 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
   let readError: unknown;
   let ended = false;
   while (decided === undefined) {
-    const result = await withIdleLimit(reader.read(), idleMs);
+    const result = await withIdleLimit(source.read(PEEK_READ_BYTES), idleMs);
     if (result === "idle") {
-      reader.cancel().catch(() => {});
+      source.cancel();
       throw new ProxyError(504, `The Codex backend sent nothing for ${idleMs / 1000} s`, {
         code: "upstream_timeout",
         type: "timeout_error",
@@ -89,32 +89,45 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
       readError = result;
       break;
     }
-    if (result.done) {
+    if (result === undefined) {
       ended = true;
       break;
     }
-    chunks.push(result.value);
-    parser.feed(decoder.decode(result.value, { stream: true }));
+    // A copy: the source reuses its read buffer.
+    chunks.push(result.slice());
+    parser.feed(decoder.decode(result, { stream: true }));
   }
   if (decided !== undefined && decided !== "output") {
-    reader.cancel().catch(() => {});
+    source.cancel();
     const verdict = retryableBeforeOutput(decided);
     return { kind: "failure", event: decided, ...verdict };
   }
-  const replay = new ReadableStream<Uint8Array>({
+  // A byte stream, so the event reader can keep reading into its own reused buffer (BYOB):
+  // what was peeked first, then the rest straight from the backend.
+  const replay = new ReadableStream({
+    type: "bytes",
     async pull(controller) {
+      const request = controller.byobRequest;
       const chunk = chunks.shift();
       if (chunk) return controller.enqueue(chunk);
       if (readError !== undefined) return controller.error(readError);
-      if (ended) return controller.close();
-      const { value, done } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
+      const view = request?.view;
+      const read = ended ? undefined : await source.read(view?.byteLength ?? PEEK_READ_BYTES);
+      if (read === undefined) {
+        ended = true;
+        controller.close();
+        request?.respond(0);
+        return;
+      }
+      if (request && view && read.byteLength <= view.byteLength) {
+        new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(read);
+        request.respond(read.byteLength);
+      } else controller.enqueue(read.slice());
     },
     cancel(reason) {
-      return reader.cancel(reason).catch(() => {});
+      source.cancel(reason);
     },
-  }, { highWaterMark: 0 });
+  });
   return {
     kind: "output",
     response: new Response(replay, {
@@ -123,6 +136,48 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
       headers: response.headers,
     }),
   };
+}
+
+/** Size of one read while peeking. */
+const PEEK_READ_BYTES = 16 * 1024;
+
+/**
+ * Reads a body into one reused buffer when the body allows it (BYOB): a
+ * default reader gets a fresh 64 KiB buffer from the runtime for every read.
+ * Each result is valid until the next read.
+ */
+class ChunkSource {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  #buffer: Uint8Array<ArrayBuffer> | undefined;
+
+  constructor(body: ReadableStream<Uint8Array>) {
+    try {
+      this.#reader = body.getReader({ mode: "byob" });
+      this.#buffer = new Uint8Array(PEEK_READ_BYTES);
+    } catch {
+      this.#reader = body.getReader();
+    }
+  }
+
+  /** The next bytes (at most `max` with a BYOB reader), or undefined at the end. */
+  async read(max: number): Promise<Uint8Array | undefined> {
+    if (this.#buffer === undefined) {
+      const { value, done } = await (this.#reader as ReadableStreamDefaultReader<Uint8Array>)
+        .read();
+      return done ? undefined : value;
+    }
+    if (this.#buffer.byteLength < max) this.#buffer = new Uint8Array(max);
+    const { value, done } = await (this.#reader as ReadableStreamBYOBReader).read(
+      new Uint8Array(this.#buffer.buffer, 0, Math.min(max, this.#buffer.byteLength)),
+    );
+    // The buffer came back (transferred): keep it for the next read.
+    if (value !== undefined) this.#buffer = new Uint8Array(value.buffer);
+    return done || value === undefined ? undefined : value;
+  }
+
+  cancel(reason?: unknown): void {
+    this.#reader.cancel(reason).catch(() => {});
+  }
 }
 
 /** The read's result, its error, or "idle" when it takes longer than `ms`. */

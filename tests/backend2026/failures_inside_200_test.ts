@@ -4,7 +4,7 @@
  * `max_retries`); after output started the client gets the in-band error;
  * a context overflow is not retried and names the model's window.
  */
-import { assertEquals, assertStringIncludes } from "../support/assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { contextOverflowEvents, type FakeEvent, ScriptBuilder } from "../support/fake_script.ts";
 import { inProcessApp, sseData } from "../support/in_process.ts";
 import { peekFirstOutput, retryableBeforeOutput } from "../../src/upstream/peek_first_output.ts";
@@ -86,6 +86,19 @@ Deno.test("peekFirstOutput(): output first → every byte replayed; a failure fi
   const ok = await peekFirstOutput(new Response(original), 5000);
   assertEquals(ok.kind, "output");
   if (ok.kind === "output") assertEquals(await ok.response.text(), original);
+  // The replay is a byte stream: the event reader reads it into its own small buffer (BYOB).
+  const long = toSse(new ScriptBuilder().text("x".repeat(50_000), { chunks: 40 }).completed());
+  const replayed = await peekFirstOutput(new Response(long), 5000);
+  assert(replayed.kind === "output");
+  const reader = replayed.response.body!.getReader({ mode: "byob" });
+  const parts: Uint8Array[] = [];
+  for (let buffer = new Uint8Array(4096);;) {
+    const { value, done } = await reader.read(buffer);
+    if (done || !value) break;
+    parts.push(value.slice());
+    buffer = new Uint8Array(value.buffer);
+  }
+  assertEquals(new TextDecoder().decode(concat(parts)), long);
   const failed = await peekFirstOutput(new Response(toSse([created, overloaded])), 5000);
   assertEquals(failed.kind, "failure");
   if (failed.kind === "failure") {
@@ -103,3 +116,13 @@ Deno.test("peekFirstOutput(): output first → every byte replayed; a failure fi
   });
   assertEquals([limit.attempt.kind, limit.error.status], ["status", 429]);
 });
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
