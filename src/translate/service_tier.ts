@@ -7,7 +7,7 @@
  * @module
  */
 import { badRequest } from "../errors.ts";
-import type { CatalogModel } from "../models/catalog.ts";
+import { type CatalogModel, catalogTiers } from "../models/catalog.ts";
 
 /** What decides the tier of one request. */
 export interface ServiceTierInput {
@@ -72,21 +72,6 @@ export function chooseServiceTier(input: ServiceTierInput): "priority" | undefin
 export function offersFast(entry: CatalogModel | undefined): boolean {
   if (!entry) return true;
   return catalogTiers(entry).some((t) => FAST_VALUES.has(t));
-}
-
-/** The tier ids a catalog entry lists (`service_tiers` ids and `additional_speed_tiers`). */
-export function catalogTiers(entry: CatalogModel): string[] {
-  const ids: string[] = [];
-  if (Array.isArray(entry.service_tiers)) {
-    for (const tier of entry.service_tiers) {
-      if (typeof tier === "string") ids.push(tier);
-      else if (tier && typeof tier === "object" && typeof tier.id === "string") ids.push(tier.id);
-    }
-  }
-  if (Array.isArray(entry.additional_speed_tiers)) {
-    ids.push(...entry.additional_speed_tiers.filter((t): t is string => typeof t === "string"));
-  }
-  return ids;
 }
 
 function listedTiers(entry: CatalogModel | undefined): string {
