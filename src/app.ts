@@ -18,8 +18,10 @@ import { withCors } from "./http/cors.ts";
 import { browserGuard } from "./http/browser_guard.ts";
 import { readClientJson, whileConnected } from "./http/client_gone.ts";
 import { decodePathSegment } from "./http/decode_path_segment.ts";
+import { readFormBody } from "./http/read_form_body.ts";
 import { errorResponse } from "./http/error_response.ts";
 import { health } from "./http/health.ts";
+import { answerImages, IMAGE_ROUTES } from "./images/images_route.ts";
 import {
   answerHeaders,
   recordError,
@@ -33,6 +35,7 @@ import { statusReport } from "./http/status_report.ts";
 import { accountOverviews, publicOverview } from "./limits/account_overview.ts";
 import { codexUsage, isCodexUsagePath } from "./limits/codex_usage_route.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "./metrics/prometheus_text.ts";
+import { withContextWindow } from "./models/context_window_error.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { usageAnswer } from "./usage/usage_route.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
@@ -57,6 +60,8 @@ interface Exchange {
   record: RequestRecord;
   /** Reads the request's JSON body within the server's bounds (size, depth, deadlines). */
   readJson: () => Promise<Record<string, unknown>>;
+  /** Reads a multipart body within the same bounds (image uploads). */
+  readForm: () => Promise<FormData>;
   /** The browser check (Host, Origin): the refusal for this request, if any. */
   guard: (request: Request) => ProxyError | undefined;
 }
@@ -81,6 +86,7 @@ export function createHandler(deps: AppDeps): Handler {
         record,
         guard,
         readJson: () => readClientJson(request, body, limits),
+        readForm: () => readFormBody(request, body, limits.limitBytes),
       }),
     server.cors_origins,
   );
@@ -113,7 +119,9 @@ export function createHandler(deps: AppDeps): Handler {
  */
 function apiPath(pathname: string): string {
   const path = pathname.replace(/\/+$/, "") || "/";
-  return /^\/(chat\/completions|responses|messages|models)(\/|$)/.test(path) ? `/v1${path}` : path;
+  return /^\/(chat\/completions|responses|messages|models|images)(\/|$)/.test(path)
+    ? `/v1${path}`
+    : path;
 }
 
 async function route(request: Request, app: AppContext, exchange: Exchange): Promise<Response> {
@@ -149,6 +157,21 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     if (path.startsWith("/v1/models/")) {
       requireMethod(request, "GET");
       return json(await retrieveModel(decodePathSegment(path.slice(11)), config, catalogs));
+    }
+    const imageOperation = Object.hasOwn(IMAGE_ROUTES, path) ? IMAGE_ROUTES[path] : undefined;
+    if (imageOperation) {
+      return await answerImages(request, imageOperation, {
+        config,
+        credentials: app.state.credentials,
+        fetch: app.fetch,
+        host: app.host,
+        logger: app.logger,
+        quota: app.state.quota,
+        now: app.now,
+        record,
+        readJson,
+        readForm: exchange.readForm,
+      });
     }
     if (path === "/status") {
       requireMethod(request, "GET");
@@ -262,6 +285,10 @@ async function complete(
     if (upstream.notes?.length) {
       logger.debug("repaired input", { requestId, notes: upstream.notes });
     }
+    if (upstream.stripped?.length) {
+      logger.debug("dropped parameters", { requestId, dropped: upstream.stripped });
+    }
+    record.serviceTier = upstream.body.service_tier ?? "default";
     record.reasoningEffort = upstream.effort;
     if (upstream.effort && upstream.effort.used !== upstream.effort.requested) {
       logger.debug("reasoning effort mapped", { requestId, model: model.slug, ...upstream.effort });
@@ -276,6 +303,7 @@ async function complete(
       quota: state.quota,
       now: app.now,
       onRetry: () => app.metrics.retries.inc({ backend: backend.name }),
+      turnState: state.turnState,
     };
     // 4. forward and 5. streamBack; with several accounts, a failure before any output moves
     // the request to another account (docs/accounts.md).
@@ -311,7 +339,7 @@ async function complete(
       });
     });
   } catch (err) {
-    const error = model ? withAvailableModels(err, model, config) : err;
+    const error = model ? withContextWindow(withAvailableModels(err, model, config), model) : err;
     return errorResponse(error, {
       render: frontend.errorBody,
       record,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./support/assert.ts";
-import { startFakeCodex } from "./support/fake_codex.ts";
+import { FAKE_MODELS, startFakeCodex } from "./support/fake_codex.ts";
 import { authJson, makeTokenSet, type TokenSet } from "./support/tokens.ts";
 import { freePort, runMain } from "./support/run_main.ts";
 import { runDoctor } from "../src/cli/doctor.ts";
@@ -62,7 +62,7 @@ Deno.test("doctor: a valid sign-in against the fake passes every check", async (
     'backend "openai_codex" (default)',
     `  [ok]   auth.json: ${path} (from CODEX_HOME), plan pro`,
     io.outLines[4], // expiry, checked below
-    `  [ok]   backend ${fake.baseUrl}: reachable, sign-in accepted (3 models)`,
+    `  [ok]   backend ${fake.baseUrl}: reachable, sign-in accepted (${FAKE_MODELS.length} models)`,
     `  [ok]   token endpoint ${fake.tokenUrl}: reachable (HTTP 400 to an empty probe)`,
     "All checks passed.",
   ]);

@@ -27,6 +27,8 @@ const codexExtraSchema = z.strictObject({
   reactor_rules: reactorRulesSchema.default([]),
   environment_context: environmentContextSchema.default({}),
   reasoning_field: z.enum(["reasoning_content", "reasoning"]).default("reasoning_content"),
+  /** The image model sent to `{base}/images/…` when the client names none (docs/clients.md#images). */
+  image_model: z.string().min(1).default("gpt-image-2"),
 });
 
 /** How `codexgate login` signs this backend in (docs/sign-in.md). */

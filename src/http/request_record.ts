@@ -43,6 +43,8 @@ export interface RequestRecord {
   ignoredParams?: string[];
   /** The plan's usage headers of this answer. */
   quota?: Record<string, string>;
+  /** The service tier that went upstream: `priority` (fast mode) or `default`. */
+  serviceTier?: string;
 }
 
 /** A handler that fills a record. */
@@ -167,6 +169,7 @@ function finishedRequest(
       }
       : undefined,
     reasoningEffort: record.reasoningEffort?.used,
+    serviceTier: record.serviceTier,
   };
 }
 
@@ -201,6 +204,7 @@ function logLine(logger: Logger, record: RequestRecord, status: number, now: num
     reasoning_effort_requested: effort && effort.requested !== effort.used
       ? effort.requested
       : undefined,
+    service_tier: record.serviceTier,
     ignored_params: record.ignoredParams,
     error_code: error?.code,
     // The message can quote the request; it stays out of info lines.

@@ -49,3 +49,21 @@ export function parseCatalog(raw: unknown): CatalogModel[] | undefined {
     !!m && typeof m === "object" && typeof (m as CatalogModel).slug === "string"
   );
 }
+
+/**
+ * The service tier ids a catalog entry lists (`service_tiers` ids and
+ * `additional_speed_tiers`; docs/backend-protocol.md#fast-mode).
+ */
+export function catalogTiers(entry: CatalogModel): string[] {
+  const ids: string[] = [];
+  if (Array.isArray(entry.service_tiers)) {
+    for (const tier of entry.service_tiers) {
+      if (typeof tier === "string") ids.push(tier);
+      else if (tier && typeof tier === "object" && typeof tier.id === "string") ids.push(tier.id);
+    }
+  }
+  if (Array.isArray(entry.additional_speed_tiers)) {
+    ids.push(...entry.additional_speed_tiers.filter((t): t is string => typeof t === "string"));
+  }
+  return [...new Set(ids)];
+}

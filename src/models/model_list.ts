@@ -9,7 +9,7 @@
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
 import { mergeCapabilityLayers } from "../capabilities/merge_capability_layers.ts";
-import type { Catalog, CatalogModel, CatalogSource } from "./catalog.ts";
+import { type Catalog, type CatalogModel, type CatalogSource, catalogTiers } from "./catalog.ts";
 import type { CatalogService } from "./catalog_service.ts";
 import { clientModelId, resolveModel, visibleModels } from "./resolve_model.ts";
 
@@ -32,6 +32,8 @@ export interface ModelEntry {
   /** The effort this name implies (effort-suffixed names). */
   reasoning_effort?: string;
   context_window?: number;
+  /** Service tiers the catalog offers besides the standard one (`priority`, `fast`: fast mode). */
+  service_tiers?: string[];
   /** The backend's effective `protocol` capability. */
   protocol: string;
   /** The backend's effective default capabilities (a request may override them). */
@@ -139,5 +141,7 @@ function modelEntry(
   if (model.default_reasoning_level) entry.default_reasoning_effort = model.default_reasoning_level;
   if (extra.reasoning_effort) entry.reasoning_effort = extra.reasoning_effort;
   if (typeof model.context_window === "number") entry.context_window = model.context_window;
+  const tiers = catalogTiers(model);
+  if (tiers.length > 0) entry.service_tiers = tiers;
   return entry;
 }

@@ -46,9 +46,18 @@ export async function resolveModel(
     catalog,
     baseInstructions: await service.baseInstructions(found.slug),
   });
-  // A catalog slug that happens to end like an effort (`x-high`) is taken whole.
+  // A catalog slug that happens to end like a suffix (`x-high`, `x-fast`) is taken whole.
+  if (route.fast) {
+    const whole = `${route.slug}${route.effort ? `-${route.effort}` : ""}-fast`;
+    if (find(whole)) return await resolved({ backend: route.backend, slug: whole });
+  }
   if (route.effort && find(`${route.slug}-${route.effort}`)) {
-    return await resolved({ backend: route.backend, slug: `${route.slug}-${route.effort}` });
+    const fast = route.fast ? { fast: route.fast } : {};
+    return await resolved({
+      backend: route.backend,
+      slug: `${route.slug}-${route.effort}`,
+      ...fast,
+    });
   }
   const entry = find(route.slug);
   if (catalog.source === "configured list") return await resolved(route);

@@ -13,6 +13,8 @@ export interface ModelRoute {
   slug: string;
   /** Effort from a suffix such as `-high`. */
   effort?: string;
+  /** The name ended in `-fast`: fast mode (docs/clients.md#fast-mode). */
+  fast?: true;
 }
 
 /** Effort levels the backend knows, recognised as model-name suffixes. */
@@ -20,11 +22,14 @@ export const EFFORT_LEVELS = ["none", "minimal", "low", "medium", "high", "xhigh
 
 const EFFORT_SUFFIX = new RegExp(`^(.+)-(${EFFORT_LEVELS.join("|")})$`);
 
+/** Fast mode as a model-name suffix: `gpt-5.4-fast`, `gpt-5.4-high-fast`. */
+const FAST_SUFFIX = /^(.+)-fast$/;
+
 /**
  * Routes a model name: config `aliases` first (built-in `claude-*` family
  * aliases when config names none), then `openai-codex:<slug>` (the
  * first backend of that type), `<backend>:<slug>`, or a bare slug (the
- * default backend); an effort suffix is split off.
+ * default backend); a `-fast` suffix, then an effort suffix, are split off.
  *
  * @throws {ProxyError} 404 for an unknown backend prefix.
  */
@@ -51,9 +56,12 @@ export function routeModel(name: string, config: ResolvedConfig): ModelRoute {
   }
   const aliasedSlug = resolveAlias(slug, config.aliases);
   if (aliasedSlug !== slug && !aliasedSlug.includes(":")) slug = aliasedSlug;
+  const fast = FAST_SUFFIX.exec(slug);
+  const flag = fast ? { fast: true as const } : {};
+  if (fast) slug = fast[1];
   const match = EFFORT_SUFFIX.exec(slug);
-  if (match) return { backend, slug: match[1], effort: match[2] };
-  return { backend, slug };
+  if (match) return { backend, slug: match[1], effort: match[2], ...flag };
+  return { backend, slug, ...flag };
 }
 
 function resolveAlias(name: string, aliases: Readonly<Record<string, string>>): string {

@@ -3,7 +3,8 @@
  * stream once the answer is known to be good. Recovers once from a rejected
  * token (re-read / refresh, docs/backend-protocol.md#when-codexgate-refreshes),
  * retries transient failures before the
- * first byte (retry_policy.ts), bounds the wait for headers with the
+ * first byte (retry_policy.ts) — failures inside a 200 before its first
+ * output included (peek_first_output.ts) — bounds the wait for headers with the
  * backend's `timeout`, records the plan's quota headers, retries once without
  * reasoning items the backend cannot decrypt
  * (docs/backend-protocol.md#reasoning-replay), and maps failures
@@ -22,8 +23,10 @@ import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
 import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
 import { type QuotaStore, recordQuota } from "../state/quota_store.ts";
 import { readErrorBody } from "../upstream/read_error_body.ts";
+import { TURN_STATE_HEADER, type TurnStateStore } from "../state/turn_state_store.ts";
 import { type AttemptFailure, RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
+import { peekFirstOutput } from "../upstream/peek_first_output.ts";
 
 /** What `forward` needs. */
 export interface ForwardContext {
@@ -51,6 +54,8 @@ export interface ForwardContext {
   now?: () => number;
   /** Told of each retry (the metrics count them). */
   onRetry?: () => void;
+  /** Where the conversation's `x-codex-turn-state` is kept between its requests. */
+  turnState?: TurnStateStore;
 }
 
 /** A good upstream answer, not yet read. */
@@ -81,6 +86,7 @@ export async function forward(
   const now = context.now ?? Date.now;
   let authAttempt = 0;
   let attempts = 0;
+  const turnState = await context.turnState?.get(request.conversationId);
   // Waits before the next attempt when the policy allows one; false: give up.
   const mayRetry = async (failure: AttemptFailure, reason: string): Promise<boolean> => {
     const delay = policy.delayBeforeRetry(failure, attempts);
@@ -107,6 +113,8 @@ export async function forward(
       conversationId: request.conversationId,
       requestId: request.requestId,
       host: context.host,
+      turnState,
+      responsesLite: request.responsesLite,
     });
     let response: Response;
     try {
@@ -131,7 +139,19 @@ export async function forward(
     const quotaHeaders = context.quota
       ? await recordQuota(context.quota, credentials.accountId, response.headers, now())
       : {};
-    if (response.ok) return { response, credentials, quotaHeaders };
+    if (response.ok) {
+      const nextTurnState = response.headers.get(TURN_STATE_HEADER);
+      if (nextTurnState && context.turnState) {
+        await context.turnState.set(request.conversationId, nextTurnState);
+      }
+      // A stream that fails before its first output is a 503 in a 200's clothes: retried the same.
+      const peeked = await peekFirstOutput(response, timeoutMs);
+      if (peeked.kind === "output") {
+        return { response: peeked.response, credentials, quotaHeaders };
+      }
+      if (await mayRetry(peeked.attempt, `in-stream ${peeked.error.code ?? "error"}`)) continue;
+      throw withDetails(peeked.error, quotaHeaders, gaveUp(attempts));
+    }
     // Bounded like the wait for the headers: an error body that never ends must not hang us.
     const text = await readErrorBody(response, { timeoutMs, signal: context.signal });
     if (

@@ -23,6 +23,7 @@ import type { UpstreamAnswer } from "./forward.ts";
 import { UpstreamEventReader } from "../upstream/upstream_event_reader.ts";
 import { TERMINAL_EVENTS, type UpstreamEvent } from "../upstream/events.ts";
 import { mapUpstreamEventError } from "../upstream/map_upstream_error.ts";
+import { isOutputEvent } from "../upstream/peek_first_output.ts";
 
 /** Options of {@link streamBack}. */
 export interface StreamBackOptions {
@@ -270,10 +271,4 @@ function streamCut(): ProxyError {
     code: "upstream_stream_cut",
     type: "upstream_error",
   });
-}
-
-function isOutputEvent(event: UpstreamEvent): boolean {
-  return event.type.startsWith("response.output") ||
-    event.type.startsWith("response.content_part") ||
-    event.type.startsWith("response.function_call") || event.type.startsWith("response.reasoning");
 }

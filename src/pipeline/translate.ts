@@ -24,7 +24,15 @@ import type {
 import { deriveConversationId } from "../translate/conversation_id.ts";
 import { dropInstructionsEcho } from "../translate/instructions_echo.ts";
 import { placeSystemPrompt } from "../translate/place_system_prompt.ts";
+import {
+  ADDITIONAL_TOOLS,
+  additionalToolsItem,
+  usesResponsesLite,
+} from "../translate/responses_lite.ts";
 import { sanitizeInput } from "../translate/sanitize_input.ts";
+import { chooseServiceTier } from "../translate/service_tier.ts";
+import { stableTool } from "../translate/stable_tool_schema.ts";
+import { stripRejectedFields } from "../translate/strip_rejected_fields.ts";
 import {
   buildToolNameMap,
   mentionedToolNames,
@@ -41,7 +49,10 @@ export interface TranslateContext {
    * The routed model: its backend, upstream slug, the effort its name implies
    * (`gpt-5.4-high`), its catalog entry and its base instructions.
    */
-  model: Pick<ResolvedModel, "backend" | "slug" | "effort" | "entry" | "baseInstructions">;
+  model: Pick<
+    ResolvedModel,
+    "backend" | "slug" | "effort" | "entry" | "baseInstructions" | "fast"
+  >;
   /** How the client's wire names the reasoning effort (for the 400 on one the model lacks). */
   effortParam: string;
   /** The request's own `<environment_context>` values (over the backend's). */
@@ -58,7 +69,8 @@ const ENCRYPTED_REASONING = "reasoning.encrypted_content";
 /**
  * Builds the upstream request.
  *
- * @throws {ProxyError} 400 when the requested reasoning effort has no known meaning.
+ * @throws {ProxyError} 400 when the requested reasoning effort has no known meaning, or fast
+ * mode is asked of a model that does not offer it.
  */
 export function translate(request: CanonicalRequest, context: TranslateContext): UpstreamRequest {
   const { capabilities, model } = context;
@@ -101,8 +113,14 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const toolNames = buildToolNameMap(
     mentionedToolNames(selected, sanitized.input, request.tool_choice),
   );
-  const tools = selected.map((t) => renameTool(t, toolNames));
-  const upstreamInput = sanitized.input.map((item) => renameCall(item, toolNames));
+  // Cache-hint fields the backend refuses go, wherever a client put them
+  // (docs/backend-protocol.md#dropped-parameters).
+  const cleaned = stripRejectedFields(sanitized.input, selected);
+  // The same tools give the same bytes on every turn (docs/backend-protocol.md#prompt-cache).
+  const tools = cleaned.tools.map((t) => stableTool(renameTool(t, toolNames)));
+  let upstreamInput = cleaned.input.map((item) => stableToolsItem(renameCall(item, toolNames)));
+  const lite = usesResponsesLite(model.entry, upstreamInput);
+  if (lite && tools.length > 0) upstreamInput = [additionalToolsItem(tools), ...upstreamInput];
   const toolChoice = renameChoice(request.tool_choice ?? "auto", toolNames);
   const reasoning = { ...request.reasoning };
   if (effort) reasoning.effort = effort.used;
@@ -112,9 +130,9 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
     model: model.slug,
     instructions: prompt.instructions,
     input: upstreamInput,
-    tools,
+    tools: lite ? undefined : tools,
     tool_choice: toolChoice,
-    parallel_tool_calls: request.parallel_tool_calls ?? true,
+    parallel_tool_calls: lite ? false : request.parallel_tool_calls ?? true,
     reasoning: Object.keys(reasoning).length > 0 ? reasoning : undefined,
     store: false,
     stream: true,
@@ -126,11 +144,22 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   if (request.text && Object.keys(request.text).length > 0) body.text = request.text;
   if (request.client_metadata) body.client_metadata = request.client_metadata;
   if (body.reasoning === undefined) delete body.reasoning;
+  if (body.tools === undefined) delete body.tools;
+  const serviceTier = chooseServiceTier({
+    requested: request.service_tier,
+    fastSuffix: model.fast,
+    capability: capabilities.service_tier,
+    entry: model.entry,
+    slug: model.slug,
+  });
+  if (serviceTier) body.service_tier = serviceTier;
   return {
     body,
     conversationId,
     requestId: context.requestId,
     notes: sanitized.notes,
+    stripped: cleaned.stripped,
+    responsesLite: lite,
     toolNames: toolNames.reverse,
     effort,
   };
@@ -199,6 +228,12 @@ export function renderEnvironmentContext(values: EnvironmentContext): string {
     .filter((k) => values[k] !== undefined)
     .map((k) => `  <${k}>${escapeXml(values[k]!)}</${k}>`);
   return `<environment_context>\n${lines.join("\n")}\n</environment_context>`;
+}
+
+/** A client's own `additional_tools` item with its tools in stable order too. */
+function stableToolsItem(item: InputItem): InputItem {
+  if (item.type !== ADDITIONAL_TOOLS || !Array.isArray(item.tools)) return item;
+  return { ...item, tools: (item.tools as ToolDefinition[]).map(stableTool) };
 }
 
 function isMessage(item: InputItem): item is MessageItem {

@@ -118,6 +118,8 @@ export interface CanonicalRequest {
   /** Conversation id hints from the client (headers, prompt_cache_key, user). */
   prompt_cache_key?: string;
   client_metadata?: Record<string, unknown>;
+  /** The client's `service_tier`, as it sent it (docs/clients.md#fast-mode). */
+  service_tier?: string;
   /** Stop sequences the proxy emulates by cutting the stream. */
   stop?: string[];
   /** Chat: send a usage chunk at the end of the stream. */

@@ -21,6 +21,8 @@ import type { ResponseStore } from "./response_store.ts";
 import type { UsageStore } from "./usage_store.ts";
 import { DisabledUsageStore } from "./disabled_usage_store.ts";
 import { SqliteUsageStore } from "./sqlite_usage_store.ts";
+import { MemoryTurnStateStore } from "./memory_turn_state_store.ts";
+import type { TurnStateStore } from "./turn_state_store.ts";
 
 /** Everything that outlives a request. */
 export interface AppState {
@@ -34,6 +36,8 @@ export interface AppState {
   usage: UsageStore;
   /** Pooled accounts' conditions and conversation stickiness (docs/accounts.md). */
   accountState: AccountStateStore;
+  /** The backend's `x-codex-turn-state` per conversation, sent back on its next request. */
+  turnState: TurnStateStore;
 }
 
 /** What the embedded defaults need. */
@@ -82,6 +86,7 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
     quota,
     usage: overrides.usage ?? createUsageStore(config, options),
     accountState,
+    turnState: overrides.turnState ?? new MemoryTurnStateStore({ now: options.now }),
   };
 }
 

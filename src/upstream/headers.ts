@@ -28,7 +28,16 @@ export interface HostInfo {
 /** Builds the upstream headers for one request. */
 export function upstreamHeaders(
   credentials: UpstreamAccount,
-  options: { backend: ClientIdentity; conversationId: string; requestId: string; host: HostInfo },
+  options: {
+    backend: ClientIdentity;
+    conversationId: string;
+    requestId: string;
+    host: HostInfo;
+    /** The conversation's last `x-codex-turn-state` (docs/backend-protocol.md#turn-state). */
+    turnState?: string;
+    /** A Responses Lite request (docs/backend-protocol.md#responses-lite). */
+    responsesLite?: boolean;
+  },
 ): Headers {
   const { backend } = options;
   const headers = new Headers({
@@ -43,6 +52,8 @@ export function upstreamHeaders(
     "accept": "text/event-stream",
     "content-type": "application/json",
   });
+  if (options.turnState) headers.set("x-codex-turn-state", options.turnState);
+  if (options.responsesLite) headers.set("x-openai-internal-codex-responses-lite", "true");
   for (const [name, value] of Object.entries(backend.extra_headers)) headers.set(name, value);
   return headers;
 }

@@ -91,6 +91,13 @@ export function mapUpstreamEventError(event: UpstreamEvent): ProxyError {
   if (code === "rate_limit_exceeded") {
     return new ProxyError(429, message, { code });
   }
+  if (code === "server_is_overloaded" || code === "slow_down") {
+    // The backend's 503 in a 200's clothes: retried, and passed on as a 503 when retries run out.
+    return new ProxyError(503, `The Codex backend is overloaded (${code}): ${message}`, {
+      code,
+      type: "upstream_error",
+    });
+  }
   return new ProxyError(502, `The Codex backend failed: ${message}`, {
     code: code ?? "upstream_error",
     type: "upstream_error",

@@ -18,7 +18,8 @@ export interface UpstreamBody {
   model: string;
   instructions: string;
   input: InputItem[];
-  tools: ToolDefinition[];
+  /** Absent for a Responses Lite model: its tools ride in an `additional_tools` input item. */
+  tools?: ToolDefinition[];
   tool_choice: ToolChoice;
   parallel_tool_calls: boolean;
   reasoning?: ReasoningSettings;
@@ -28,6 +29,8 @@ export interface UpstreamBody {
   prompt_cache_key?: string;
   text?: { verbosity?: string; format?: Record<string, unknown> };
   client_metadata?: Record<string, unknown>;
+  /** Only ever `priority` (fast mode, docs/backend-protocol.md#fast-mode). */
+  service_tier?: "priority";
 }
 
 /** Fields of {@link UpstreamBody}: the allow-list. */
@@ -45,6 +48,7 @@ export const UPSTREAM_BODY_FIELDS: ReadonlySet<string> = new Set([
   "prompt_cache_key",
   "text",
   "client_metadata",
+  "service_tier",
 ]);
 
 /** Body plus the per-conversation values the headers need. */
@@ -56,6 +60,10 @@ export interface UpstreamRequest {
   requestId: string;
   /** Repairs made to the input, for the debug log (docs/backend-protocol.md#input-repairs). */
   notes?: string[];
+  /** Refused fields stripped from items and tools, for the debug log. */
+  stripped?: string[];
+  /** Sent as Responses Lite (docs/backend-protocol.md#responses-lite): the header goes along. */
+  responsesLite?: boolean;
   /** Upstream tool name → the client's name, for names that had to be made safe. */
   toolNames?: ReadonlyMap<string, string>;
   /** The reasoning effort the client asked for and the one that went upstream. */

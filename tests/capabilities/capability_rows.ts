@@ -282,6 +282,17 @@ export const ROWS: Row[] = [
       TEXT_ANSWER(seen);
     },
   },
+  { key: "service_tier", value: "default", reply: "text", check: SAME_AS_BASELINE },
+  {
+    // gpt-5.4 offers the priority tier in the fake's catalog: the default sends it.
+    key: "service_tier",
+    value: "fast",
+    reply: "text",
+    check(body, seen, baseline) {
+      assertEquals(body, { ...baseline, service_tier: "priority" });
+      TEXT_ANSWER(seen);
+    },
+  },
 ];
 
 export function reply(kind: ReplyKind): FakeReply {

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { FAKE_WHAM_USAGE, QUOTA_HEADERS } from "../support/fake_codex.ts";
+import { FAKE_MODELS, FAKE_WHAM_USAGE, QUOTA_HEADERS } from "../support/fake_codex.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import { startProxy } from "../support/harness.ts";
 import { postChat } from "./ops_helpers.ts";
@@ -51,7 +51,7 @@ Deno.test("quota: x-codex-* headers passed to the client and kept per account fo
   });
   assertEquals(backend.usage.secondary.used_percent, 40);
   assertEquals(backend.usage.secondary.window_minutes, 10080);
-  assertEquals(backend.models, { source: "live", count: 3 });
+  assertEquals(backend.models, { source: "live", count: FAKE_MODELS.length });
   // No secret, no full account id.
   const text = JSON.stringify(status);
   assert(!text.includes(proxy.tokens.account_id));

@@ -42,7 +42,8 @@ Deno.test("timeout: idle mid-stream → 200 then one stream error event, upstrea
   proxy.fake.enqueue({
     kind: "events",
     events: new ScriptBuilder().text("partial answer", { chunks: 1 }).completed(),
-    delayMs: 1500,
+    // created, in_progress, the message item, its content part: output began, then silence.
+    hangAfter: 4,
   });
   const res = await fetch(`${proxy.url}/v1/chat/completions`, {
     method: "POST",
@@ -62,6 +63,19 @@ Deno.test("timeout: idle mid-stream → 200 then one stream error event, upstrea
   assertEquals(last.error.request_id, requestId);
   assertStringIncludes(last.error.message, "0.4 s");
   assert(!text.includes("[DONE]"), "a cut stream does not claim it completed");
+  assert(await settlesWithin(proxy.fake.calls[0].closed, 2000), "the fake saw the abort");
+});
+
+Deno.test("timeout: idle after response.created, before any output → 504, upstream aborted", async () => {
+  await using proxy = await startProxy({ configYaml: SHORT_TIMEOUT });
+  proxy.fake.enqueue({
+    kind: "events",
+    events: new ScriptBuilder().text("never seen", { chunks: 1 }).completed(),
+    hangAfter: 2,
+  });
+  const { status, json } = await postChat(proxy.url, { model: "gpt-5.4", stream: true });
+  assertEquals(status, 504);
+  assertEquals(errorOf(json).code, "upstream_timeout");
   assert(await settlesWithin(proxy.fake.calls[0].closed, 2000), "the fake saw the abort");
 });
 

@@ -51,7 +51,7 @@ Deno.test("translate() renames tools the backend refuses and maps them back", ()
     canonical({ tools: [MINE], tool_choice: { type: "function", name: "my.tool" } }),
     context(),
   );
-  const sent = String(upstream.body.tools[0].name);
+  const sent = String(upstream.body.tools![0].name);
   assertEquals(/^my_tool_[0-9a-f]{8}$/.test(sent), true, sent);
   assertEquals(upstream.body.tool_choice, { type: "function", name: sent });
   assertEquals(upstream.toolNames?.get(sent), "my.tool");
@@ -67,7 +67,7 @@ Deno.test("translate() adds the Codex tools and the environment message only whe
     canonical({ tools: [MINE] }),
     context(capabilities, { environment }),
   ).body;
-  assertEquals(rebuilt.tools.map((t) => t.name).slice(1), ["shell"]);
+  assertEquals(rebuilt.tools!.map((t) => t.name).slice(1), ["shell"]);
   assertEquals(
     rebuilt.input[0],
     user("<environment_context>\n  <cwd>/repo</cwd>\n</environment_context>"),
@@ -77,7 +77,7 @@ Deno.test("translate() adds the Codex tools and the environment message only whe
     canonical({ dialect: "responses", tools: [MINE] }),
     context({ ...capabilities, codex_passthrough: true }, { environment }),
   ).body;
-  assertEquals(passthrough.tools.length, 1);
+  assertEquals(passthrough.tools!.length, 1);
   assertEquals(passthrough.input, [user("hi")]);
 });
 

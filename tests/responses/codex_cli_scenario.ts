@@ -42,6 +42,9 @@ export interface ScenarioReport {
   sinkholeHits: number;
 }
 
+/** The fake catalog's model flagged `use_responses_lite`. */
+export const LITE_MODEL = "gpt-5.6-lite";
+
 /** A plain answer, a tool turn, then a second turn of the tool turn's session. */
 const TURNS = [["Say hi"], ["CALL_TOOL=exec_command"], ["resume", "--last", "Say more"]];
 
@@ -176,6 +179,17 @@ async function main(codexBin: string): Promise<void> {
     phases.push(
       await phase("normalized", { ...base, config: NORMALIZED_CONFIG }, TURNS),
     );
+    // A model the catalog serves as "Responses Lite": a tool turn in both modes.
+    for (
+      const [name, config] of [
+        ["lite-passthrough", PASSTHROUGH_CONFIG],
+        ["lite-normalized", NORMALIZED_CONFIG],
+      ] as const
+    ) {
+      phases.push(
+        await phase(name, { ...base, config }, [["-m", LITE_MODEL, "CALL_TOOL=exec_command"]]),
+      );
+    }
     // As with the real backend, whose catalog holds the text the CLI sends as its first
     // developer message: give the fake catalog the CLI's own text (captured at run time).
     const cliPrompt = firstDeveloperText(phases[0].calls[0]?.body);

@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { CODEX_VERSION, findRealCodexCli } from "../support/real_codex_cli.ts";
-import type { PhaseReport, ScenarioReport } from "./codex_cli_scenario.ts";
+import { LITE_MODEL, type PhaseReport, type ScenarioReport } from "./codex_cli_scenario.ts";
 
 const found = await findRealCodexCli();
 const skipReason = "skip" in found ? found.skip : undefined;
@@ -184,3 +184,32 @@ Deno.test({
     assert(!JSON.stringify(input).includes(JSON.stringify(cliText).slice(1, 200)));
   },
 });
+
+for (const mode of ["passthrough", "normalized"]) {
+  Deno.test({
+    name:
+      `codex cli ${CODEX_VERSION} (${mode}): a Responses Lite model gets its tools as additional_tools, and the tool turn works${skipNote}`,
+    ignore: skipReason !== undefined,
+    async fn() {
+      const p = phase(await scenario(), `lite-${mode}`);
+      const cli = p.runs[0];
+      assertEquals(cli.code, 0, cli.stderrTail);
+      const commands = completedItems(cli.events, "command_execution");
+      assertEquals(commands.map((c) => c.exit_code), [0]);
+      assertEquals(p.calls.length, 2);
+      for (const call of p.calls) {
+        const body = call.body!;
+        assertEquals(body.model, LITE_MODEL);
+        assertEquals(call.headers["x-openai-internal-codex-responses-lite"], "true");
+        assertEquals("tools" in body, false);
+        assertEquals(body.parallel_tool_calls, false);
+        const lite = (body.input as Item[]).filter((i) => i.type === "additional_tools");
+        assertEquals(lite.length, 1);
+        assertEquals(lite[0].role, "developer");
+        assertStringIncludes(JSON.stringify(lite[0].tools), "exec_command");
+      }
+      const output = (p.calls[1].body!.input as Item[]).at(-1)!;
+      assertEquals(output.type, "function_call_output");
+    },
+  });
+}

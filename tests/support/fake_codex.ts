@@ -90,6 +90,8 @@ export interface FakeCodex extends AsyncDisposable {
   tokenCalls: RecordedRequest[];
   /** Every `/models` request. */
   modelCalls: RecordedRequest[];
+  /** Every `/images/generations` and `/images/edits` request. */
+  imageCalls: RecordedRequest[];
   /** Every token set the token endpoint issued, in order. */
   issued: TokenSet[];
   /** Registers a token set as valid (access token accepted, refresh token usable once). */
@@ -147,6 +149,9 @@ export const FAKE_MODELS: Record<string, unknown>[] = [
     supported_in_api: true,
     priority: 1,
     context_window: 272000,
+    service_tiers: [{ id: "priority", name: "fast", description: "Fake fast tier" }],
+    additional_speed_tiers: ["fast"],
+    default_service_tier: null,
     base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.4: you are a helpful coding agent.",
   },
   {
@@ -163,6 +168,23 @@ export const FAKE_MODELS: Record<string, unknown>[] = [
     priority: 2,
     context_window: 128000,
     base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.4-mini.",
+  },
+  {
+    // Hidden (usable, not listed), and served the "Responses Lite" way.
+    slug: "gpt-5.6-lite",
+    display_name: "gpt-5.6-lite",
+    description: "Fake model that takes its tools as additional_tools items",
+    default_reasoning_level: "medium",
+    supported_reasoning_levels: ["low", "medium", "high"].map((effort) => ({
+      effort,
+      description: effort,
+    })),
+    visibility: "hide",
+    supported_in_api: true,
+    priority: 50,
+    context_window: 272000,
+    use_responses_lite: true,
+    base_instructions: "FAKE BASE INSTRUCTIONS for gpt-5.6-lite.",
   },
   {
     slug: "codex-auto-review",
@@ -304,6 +326,16 @@ export function refuseSettings(
       "unsupported_value",
     );
   }
+  if (body.service_tier !== undefined) {
+    const tiers = (entry?.service_tiers as { id: string }[] | undefined)?.map((t) => t.id) ?? [];
+    if (body.service_tier !== "priority" || !tiers.includes("priority")) {
+      return invalid(
+        `Unsupported value: service_tier '${body.service_tier}' is not supported with the '${body.model}' model.`,
+        "service_tier",
+        "unsupported_value",
+      );
+    }
+  }
   const format = (body.text as { format?: Record<string, unknown> } | undefined)?.format;
   if (format?.type === "json_object") {
     const extra = Object.keys(format).find((k) => k !== "type");
@@ -316,6 +348,17 @@ export function refuseSettings(
     }
   }
   return undefined;
+}
+
+/** `additional_tools` input items are only taken on a request marked as Responses Lite. */
+function refuseLiteWithoutHeader(
+  body: Record<string, unknown>,
+  headers: Headers,
+): Response | undefined {
+  const input = Array.isArray(body.input) ? body.input as Record<string, unknown>[] : [];
+  if (!input.some((i) => i.type === "additional_tools")) return undefined;
+  if (headers.get("x-openai-internal-codex-responses-lite") === "true") return undefined;
+  return invalid("Invalid input item type 'additional_tools'.", "input", "invalid_value");
 }
 
 /** The call_id of a tool call with no output after it that does not end the input, if any. */
@@ -369,6 +412,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
   const calls: RecordedRequest[] = [];
   const tokenCalls: RecordedRequest[] = [];
   const modelCalls: RecordedRequest[] = [];
+  const imageCalls: RecordedRequest[] = [];
   const issued: TokenSet[] = [];
   const validAccess = new Map<string, string>(); // access token → account id
   const refreshTokens = new Map<string, { used: boolean; accountId: string }>();
@@ -576,6 +620,21 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
       if (denied) return denied;
       return json(200, FAKE_WHAM_USAGE);
     }
+    const imageOperation = /^\/backend-api\/codex\/images\/(generations|edits)$/.exec(url.pathname);
+    if (imageOperation && request.method === "POST") {
+      const { rec, done } = await record(request, imageCalls);
+      done();
+      const denied = authorize(request);
+      if (denied) return denied;
+      const scripted = queue[0]?.kind === "status" ? queue.shift() : undefined;
+      if (scripted?.kind === "status") {
+        return new Response(scripted.body, {
+          status: scripted.status,
+          headers: { "content-type": "application/json", ...QUOTA_HEADERS, ...scripted.headers },
+        });
+      }
+      return answerImages(imageOperation[1], rec.body, request.headers);
+    }
     if (url.pathname === "/backend-api/codex/responses" && request.method === "POST") {
       const { rec, done, raw } = await record(request, calls);
       const index = calls.length - 1;
@@ -596,7 +655,8 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         done();
         return denied;
       }
-      const refused = validateBody(rec.body) ?? refuseSettings(rec.body, models);
+      const refused = validateBody(rec.body) ?? refuseSettings(rec.body, models) ??
+        refuseLiteWithoutHeader(rec.body, request.headers);
       if (refused) {
         done();
         return refused;
@@ -642,6 +702,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     calls,
     tokenCalls,
     modelCalls,
+    imageCalls,
     issued,
     accept,
     revoke: (token) => validAccess.delete(token),
@@ -655,6 +716,53 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** A 1×1 PNG, the image every fake images answer holds. */
+export const FAKE_PNG_BASE64 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+/** Fields the backend's images endpoints take (docs/backend-protocol.md#images). */
+const IMAGE_FIELDS = new Set(["prompt", "model", "background", "n", "quality", "size"]);
+
+/** Answers `{base}/images/generations` or `/edits` the way the backend does: JSON in, JSON out. */
+function answerImages(
+  operation: string,
+  body: Record<string, unknown> | undefined,
+  headers: Headers,
+): Response {
+  if (!(headers.get("content-type") ?? "").startsWith("application/json") || !body) {
+    return invalid("Expected a JSON body");
+  }
+  for (const key of Object.keys(body)) {
+    if (!IMAGE_FIELDS.has(key) && !(operation === "edits" && key === "images")) {
+      return invalid(`Unsupported parameter: ${key}`, key, "unsupported_parameter");
+    }
+  }
+  if (typeof body.prompt !== "string" || body.prompt === "") {
+    return invalid("Missing required parameter: 'prompt'.", "prompt");
+  }
+  if (operation === "edits") {
+    const images = body.images as { image_url?: unknown }[] | undefined;
+    const ok = Array.isArray(images) && images.length > 0 &&
+      images.every((i) => typeof i.image_url === "string" && i.image_url.startsWith("data:image/"));
+    if (!ok) return invalid("images must be a list of {image_url: data URL}", "images");
+  }
+  const n = typeof body.n === "number" ? body.n : 1;
+  return json(200, {
+    created: 1796000000,
+    background: "opaque",
+    data: Array.from({ length: n }, () => ({ b64_json: FAKE_PNG_BASE64 })),
+    output_format: "png",
+    quality: "low",
+    size: "1024x1024",
+    usage: {
+      input_tokens: 9,
+      input_tokens_details: { image_tokens: 0, text_tokens: 9 },
+      output_tokens: 515,
+      total_tokens: 524,
+    },
+  }, QUOTA_HEADERS);
 }
 
 /** Convenience replies. */

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { takeServiceTier } from "../../translate/service_tier.ts";
 import type {
   CanonicalRequest,
   ContentPart,
@@ -40,6 +41,7 @@ const KNOWN_FIELDS = new Set([
   "stream",
   "metadata",
   "max_tokens",
+  "service_tier",
 ]);
 
 /**
@@ -95,6 +97,7 @@ export function parseAnthropicRequest(body: Json, headers: Headers): CanonicalRe
     if (stop.length > 0) request.stop = stop;
   }
   if (body.metadata !== undefined) request.dropped.push("metadata");
+  takeServiceTier(body.service_tier, request);
   const session = sessionId(body.metadata, headers);
   if (session) request.prompt_cache_key = session;
   return request;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { takeServiceTier } from "../../translate/service_tier.ts";
 import type {
   CanonicalRequest,
   ContentPart,
@@ -37,6 +38,7 @@ export const CHAT_PARAMS: ReadonlySet<string> = new Set([
   "response_format",
   "stop",
   "prompt_cache_key",
+  "service_tier",
 ]);
 
 type Json = Record<string, unknown>;
@@ -89,6 +91,7 @@ export function parseChatRequest(body: Json, headers: Headers): CanonicalRequest
       typeof s === "string" && s !== ""
     );
   }
+  takeServiceTier(body.service_tier, request);
   const sessionHeader = headers.get("session-id") ?? headers.get("session_id");
   const cacheKey = typeof body.prompt_cache_key === "string" ? body.prompt_cache_key : undefined;
   if (cacheKey ?? sessionHeader) request.prompt_cache_key = (cacheKey ?? sessionHeader)!;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { takeServiceTier } from "../../translate/service_tier.ts";
 import type {
   CanonicalRequest,
   ContentPart,
@@ -28,7 +29,6 @@ export const DROPPED_RESPONSES_PARAMS = [
   "user",
   "metadata",
   "safety_identifier",
-  "service_tier",
   "context_management",
   "prompt_cache_retention",
   "stream_options",
@@ -59,6 +59,7 @@ const KNOWN_FIELDS = new Set<string>([
   "previous_response_id",
   "prompt_cache_key",
   "client_metadata",
+  "service_tier",
   ...DROPPED_RESPONSES_PARAMS,
 ]);
 
@@ -135,6 +136,7 @@ export function parseResponsesRequest(body: Json, headers: Headers): CanonicalRe
     headers.get("session-id") ?? headers.get("session_id") ?? undefined;
   if (cacheKey) request.prompt_cache_key = cacheKey;
   if (isObject(body.client_metadata)) request.client_metadata = body.client_metadata;
+  takeServiceTier(body.service_tier, request);
   return request;
 }
 
