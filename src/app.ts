@@ -26,6 +26,7 @@ import {
 } from "./http/request_record.ts";
 import { requireMethod } from "./http/require_method.ts";
 import { statusReport } from "./http/status_report.ts";
+import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { forward } from "./pipeline/forward.ts";
@@ -44,15 +45,16 @@ export type Handler = (request: Request) => Promise<Response>;
 export function createHandler(deps: AppDeps): Handler {
   const app = createAppContext(deps);
   const routed = withCors(
-    (request: Request, record: RequestRecord) => route(request, app, record),
+    (request: Request, record: RequestRecord) => route(request, app, record, handler),
     app.config.server.cors_origins,
   );
-  return withRequestLog(routed, {
+  const handler = withRequestLog(routed, {
     logger: app.logger,
     newId: app.newId,
     events: app.events,
     now: app.now,
   });
+  return handler;
 }
 
 /**
@@ -64,7 +66,13 @@ function apiPath(pathname: string): string {
   return /^\/(chat\/completions|responses|messages|models)(\/|$)/.test(path) ? `/v1${path}` : path;
 }
 
-async function route(request: Request, app: AppContext, record: RequestRecord): Promise<Response> {
+/** `handler` is the app's own: a WebSocket's turns go through it as HTTP requests. */
+async function route(
+  request: Request,
+  app: AppContext,
+  record: RequestRecord,
+  handler: Handler,
+): Promise<Response> {
   const url = new URL(request.url);
   const path = apiPath(url.pathname);
   const requestId = record.id;
@@ -98,6 +106,16 @@ async function route(request: Request, app: AppContext, record: RequestRecord): 
           startedAt: app.startedAt,
         }),
       );
+    }
+    if (frontend?.upgrade && path === frontend.path && isWebSocketUpgrade(request)) {
+      requireAllowedOrigin(request, config.server.cors_origins);
+      return frontend.upgrade(request, {
+        turn: handler,
+        idleTimeoutMs: config.server.websocket_idle_timeout_seconds * 1000,
+        maxAgeMs: config.server.websocket_max_age_seconds * 1000,
+        id: requestId,
+        logger: app.logger,
+      });
     }
     if (frontend && path === frontend.path) {
       requireMethod(request, "POST");

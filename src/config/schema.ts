@@ -68,6 +68,8 @@ const serverSchema = z.strictObject({
   body_limit_mb: z.number().positive().default(50),
   cors_origins: z.array(z.string()).default([]),
   shutdown_grace_seconds: z.number().nonnegative().default(30),
+  websocket_idle_timeout_seconds: z.number().positive().default(600),
+  websocket_max_age_seconds: z.number().positive().default(3600),
 });
 
 const responsesStoreSchema = z.strictObject({

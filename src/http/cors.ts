@@ -39,7 +39,8 @@ export function withCors<A extends unknown[]>(
       });
     }
     const response = await inner(request, ...rest);
-    if (!ok) return response;
+    // A WebSocket upgrade (101) cannot be rebuilt, and CORS does not apply to it.
+    if (!ok || response.status === 101) return response;
     const headers = new Headers(response.headers);
     for (const [k, v] of Object.entries(allowOrigin(origin!, any))) headers.set(k, v);
     headers.set("access-control-expose-headers", EXPOSED);
