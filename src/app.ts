@@ -29,6 +29,7 @@ import { statusReport } from "./http/status_report.ts";
 import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
+import { compactPassthrough } from "./pipeline/compact_passthrough.ts";
 import { forward } from "./pipeline/forward.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { receiveRequest } from "./pipeline/receive_request.ts";
@@ -120,6 +121,19 @@ async function route(
     if (frontend && path === frontend.path) {
       requireMethod(request, "POST");
       return await complete(request, frontend, app, record);
+    }
+    if (path === "/v1/responses/compact") {
+      requireMethod(request, "POST");
+      return json(
+        await compactPassthrough(request, {
+          config,
+          catalogs,
+          credentials: app.state.credentials,
+          fetch: app.fetch,
+          host: app.host,
+          requestId,
+        }),
+      );
     }
     const bodyLimitBytes = config.server.body_limit_mb * 1048576;
     const answer = await frontend?.route?.(request, path, { bodyLimitBytes });
