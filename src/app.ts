@@ -29,6 +29,11 @@ import { statusReport } from "./http/status_report.ts";
 import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
+import {
+  COMPACTION_HEADER,
+  compactionHeaderValue,
+  forwardCompacting,
+} from "./pipeline/auto_compact.ts";
 import { compactPassthrough } from "./pipeline/compact_passthrough.ts";
 import { forward } from "./pipeline/forward.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
@@ -197,30 +202,42 @@ async function complete(
     if (upstream.effort && upstream.effort.used !== upstream.effort.requested) {
       logger.debug("reasoning effort mapped", { requestId, model: model.slug, ...upstream.effort });
     }
-    // 4. forward
-    const answer = await forward(upstream, {
-      ...auth,
-      credentialService: state.credentials,
-      fetch: app.fetch,
-      signal: request.signal,
-      host: app.host,
+    // 4. forward (with auto_compact, the older input compacted first when it would not fit)
+    const { answer, request: sent, compaction } = await forwardCompacting(upstream, {
+      send: (body) =>
+        forward(body, {
+          ...auth,
+          credentialService: state.credentials,
+          fetch: app.fetch,
+          signal: request.signal,
+          host: app.host,
+          logger,
+          quota: state.quota,
+          now: app.now,
+        }),
+      capabilities,
+      entry: model.entry,
+      cache: state.compactions,
+      accountId: auth.credentials.accountId,
+      idleMs: backend.timeout * 1000,
       logger,
-      quota: state.quota,
-      now: app.now,
     });
     record.quota = answer.quotaHeaders;
     // 5. streamBack
     return await streamBack(answer, {
       frontend,
       request: incoming.request,
-      upstream,
+      upstream: sent,
       capabilities,
       backend,
       reactorRules: app.reactorRules.get(backend.name) ?? [],
       requestId,
       now: app.now,
       logger,
-      headers: answerHeaders(record),
+      headers: {
+        ...answerHeaders(record),
+        ...(compaction && { [COMPACTION_HEADER]: compactionHeaderValue(compaction) }),
+      },
       signal: request.signal,
       onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
       onFinish: (result, error) => {

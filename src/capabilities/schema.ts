@@ -1,5 +1,5 @@
 /**
- * The seven capability keys of a backend ("enthusiast mode" by default) and
+ * The capability keys of a backend ("enthusiast mode" by default) and
  * their allowed values. Shared by the config file schema and the per-request
  * override, so both reject the same things with the same words.
  *
@@ -16,6 +16,7 @@ export const CAPABILITY_VALUES = {
   tool_text_format: ["none", "xml", "markdown"],
   bypass_tool_call_reactor: [true, false],
   include_environment_context: [false, true],
+  auto_compact: [false, true],
 } as const;
 
 /** Zod schema of a complete capability set. */
@@ -27,6 +28,7 @@ export const capabilitiesSchema = z.strictObject({
   tool_text_format: z.enum(CAPABILITY_VALUES.tool_text_format),
   bypass_tool_call_reactor: z.boolean(),
   include_environment_context: z.boolean(),
+  auto_compact: z.boolean(),
 });
 
 /** A complete, effective capability set. */
@@ -47,4 +49,5 @@ export const ENTHUSIAST_MODE: Readonly<Capabilities> = Object.freeze({
   tool_text_format: "none",
   bypass_tool_call_reactor: true,
   include_environment_context: false,
+  auto_compact: false,
 });

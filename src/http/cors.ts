@@ -12,7 +12,7 @@ const EXPOSED = "x-request-id, retry-after, x-codex-primary-used-percent, " +
   "x-codex-primary-reset-at, x-codex-secondary-used-percent, " +
   "x-codex-secondary-window-minutes, x-codex-secondary-reset-after-seconds, " +
   "x-codex-secondary-reset-at, x-codex-plan-type, x-codexgate-reasoning-effort, " +
-  "x-codexgate-ignored-params";
+  "x-codexgate-ignored-params, x-codexgate-compaction";
 
 /** Wraps a handler with CORS for `origins`; returns it unchanged when the list is empty. */
 export function withCors<A extends unknown[]>(

@@ -10,6 +10,8 @@
 import { createCredentialService, type CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";
+import type { CompactionCache } from "./compaction_cache.ts";
+import { MemoryCompactionCache } from "./memory_compaction_cache.ts";
 import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
@@ -23,6 +25,8 @@ export interface AppState {
   responses: ResponseStore;
   /** Latest `x-codex-*` usage per account (docs/backend-protocol.md). */
   quota: QuotaStore;
+  /** `auto_compact`'s compactions by conversation prefix (docs/websocket-and-compaction.md). */
+  compactions: CompactionCache;
 }
 
 /** What the embedded defaults need. */
@@ -62,5 +66,6 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
       now: options.now,
     }),
     quota: overrides.quota ?? new MemoryQuotaStore(),
+    compactions: overrides.compactions ?? new MemoryCompactionCache({ now: options.now }),
   };
 }

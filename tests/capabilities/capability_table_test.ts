@@ -56,6 +56,7 @@ backends:
     tool_text_format: "none",
     bypass_tool_call_reactor: true,
     include_environment_context: false,
+    auto_compact: false,
   });
   assertEquals(health.backends.responses_tuned.default_capabilities, {
     protocol: "openai-responses",
@@ -65,6 +66,7 @@ backends:
     tool_text_format: "none",
     bypass_tool_call_reactor: true,
     include_environment_context: false,
+    auto_compact: false,
   });
   const models = await (await fetch(`${proxy.url}/v1/models`)).json();
   const byBackend = new Map<string, { protocol: string; capabilities: Record<string, unknown> }>(

@@ -23,6 +23,7 @@ Deno.test("mergeCapabilities() layers built-in defaults, backend defaults and th
     tool_text_format: "none",
     bypass_tool_call_reactor: true,
     include_environment_context: false,
+    auto_compact: false,
   });
   const merged = mergeCapabilities(backend, {
     prompt_mode: "custom_only",
