@@ -47,6 +47,7 @@ Precedence: flag > environment > config file > default.
 Endpoints:
   POST /v1/chat/completions   POST /v1/responses   POST /v1/messages
   GET  /v1/models             GET  /health         GET  /status
+  GET  /v1/responses (WebSocket upgrade)   POST /v1/responses/compact
 
 Example:
   codexgate --port 8000

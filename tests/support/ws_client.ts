@@ -95,6 +95,7 @@ export async function openTestSocket(
 export async function rawUpgrade(
   baseUrl: string,
   headers: Record<string, string>,
+  options: { withKey?: boolean } = {},
 ): Promise<string> {
   const { hostname, port } = new URL(baseUrl);
   const conn = await Deno.connect({ hostname, port: Number(port) });
@@ -103,7 +104,7 @@ export async function rawUpgrade(
     `host: ${hostname}:${port}`,
     "upgrade: websocket",
     "connection: Upgrade",
-    "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==",
+    ...(options.withKey === false ? [] : ["sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ=="]),
     "sec-websocket-version: 13",
     ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
     "",

@@ -209,3 +209,9 @@ Deno.test("websocket: a client that leaves mid-turn ends its upstream request", 
   const closedLine = proxy.logs.find((l) => l.includes('"msg":"websocket closed"'));
   assert(closedLine);
 });
+
+Deno.test("websocket: a malformed upgrade (no Sec-WebSocket-Key) is a 400 in OpenAI's shape, not a 500", async () => {
+  await using proxy = await startProxy();
+  const answer = await rawUpgrade(proxy.url, {}, { withKey: false });
+  assertMatch(answer, /^HTTP\/1\.1 400/);
+});

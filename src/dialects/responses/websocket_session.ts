@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { ProxyError } from "../../errors.ts";
 import { SseParseStream } from "../../sse/sse_parse_stream.ts";
 import type { InputItem } from "../../request/request_model.ts";
 import type { ResponseStore } from "../../state/response_store.ts";
@@ -44,7 +45,16 @@ export function openResponsesSocket(request: Request, options: ResponsesSocketOp
   headers.set("content-type", "application/json");
   headers.set("accept", "text/event-stream");
   const url = request.url;
-  const { socket, response } = Deno.upgradeWebSocket(request);
+  let upgraded: { socket: WebSocket; response: Response };
+  try {
+    upgraded = Deno.upgradeWebSocket(request);
+  } catch (err) {
+    throw new ProxyError(400, `Not a valid WebSocket upgrade: ${(err as Error).message}`, {
+      code: "invalid_upgrade",
+      type: "invalid_request_error",
+    });
+  }
+  const { socket, response } = upgraded;
   new ResponsesSocket(socket, { url, headers }, options).start();
   return response;
 }
