@@ -99,7 +99,12 @@ export async function makeCliDirs(
 }
 
 /** Runs `codex exec <args>` once; `args` ends with the prompt. */
-export async function runCli(codexBin: string, dirs: CliDirs, sink: string, args: string[]) {
+export async function runCli(
+  codexBin: string,
+  dirs: CliDirs,
+  sink: string,
+  args: string[],
+): Promise<CliRun> {
   const child = new Deno.Command(codexBin, {
     args: ["exec", "--skip-git-repo-check", "--json", ...args],
     cwd: dirs.work,
