@@ -261,7 +261,7 @@ async function sendPeeking(
     }
   });
   while (decided === undefined) {
-    const { value, done } = await reader.read();
+    const { value, done } = await readWithin(reader, options.idleMs);
     if (done) break;
     seen.push(value);
     parser.feed(decoder.decode(value, { stream: true }));
@@ -292,6 +292,29 @@ async function sendPeeking(
     headers: answer.response.headers,
   });
   return { answer: { ...answer, response } };
+}
+
+/** One read, bounded like every gap between the backend's events. */
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  idleMs: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ProxyError(504, `The Codex backend sent nothing for ${idleMs / 1000} s`, {
+        code: "upstream_timeout",
+        type: "timeout_error",
+      });
+      reader.cancel(error).catch(() => {});
+      reject(error);
+    }, idleMs);
+  });
+  try {
+    return await Promise.race([reader.read(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isContextOverflow(event: Record<string, unknown>): boolean {

@@ -224,7 +224,7 @@ export class ScriptBuilder {
     const output_index = this.#items.length;
     this.#events.push({ type: "response.output_item.added", output_index, item });
     this.#events.push({ type: "response.output_item.done", output_index, item });
-    this.#items.push(item as never);
+    this.#items.push(item);
     return this;
   }
 

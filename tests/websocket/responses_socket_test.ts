@@ -7,6 +7,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../support/assert.ts";
 import { replies } from "../support/fake_codex.ts";
+import { ScriptBuilder } from "../support/fake_script.ts";
 import { startProxy } from "../support/harness.ts";
 import { openTestSocket, rawUpgrade } from "../support/ws_client.ts";
 import { MODES, userItem } from "../responses/support.ts";
@@ -181,7 +182,11 @@ Deno.test("websocket: at websocket_max_age_seconds a running turn finishes, then
     configYaml: "server:\n  websocket_max_age_seconds: 0.5\n",
   });
   // A turn slower than the age limit: it is not cut.
-  proxy.fake.enqueue({ ...replies.text("slow answer", { chunks: 4 }), delayMs: 250 } as never);
+  proxy.fake.enqueue({
+    kind: "events",
+    events: new ScriptBuilder().text("slow answer", { chunks: 4 }).completed(),
+    delayMs: 250,
+  });
   const socket = await openTestSocket(proxy.url);
   socket.send(create([userItem("hi")]));
   assertEquals(outputText(completedResponse(await socket.turn())), "slow answer");
@@ -214,4 +219,19 @@ Deno.test("websocket: a malformed upgrade (no Sec-WebSocket-Key) is a 400 in Ope
   await using proxy = await startProxy();
   const answer = await rawUpgrade(proxy.url, {}, { withKey: false });
   assertMatch(answer, /^HTTP\/1\.1 400/);
+});
+
+Deno.test("websocket: the Codex CLI's compaction_trigger goes up untouched and its compaction comes back as a frame", async () => {
+  await using proxy = await startProxy();
+  const socket = await openTestSocket(proxy.url);
+  try {
+    socket.send(create([userItem("long history"), { type: "compaction_trigger" }]));
+    const response = completedResponse(await socket.turn());
+    const output = response.output as Record<string, unknown>[];
+    assertEquals(output.map((i) => i.type), ["compaction"]);
+    const sent = proxy.fake.calls[0].body!.input as Record<string, unknown>[];
+    assertEquals(sent.at(-1), { type: "compaction_trigger" });
+  } finally {
+    socket.close();
+  }
 });
