@@ -36,10 +36,17 @@ import { accountOverviews, publicOverview } from "./limits/account_overview.ts";
 import { codexUsage, isCodexUsagePath } from "./limits/codex_usage_route.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "./metrics/prometheus_text.ts";
 import { withContextWindow } from "./models/context_window_error.ts";
+import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
 import { listModels, retrieveModel } from "./models/model_list.ts";
 import { usageAnswer } from "./usage/usage_route.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { forwardOnAccount, runOnAccounts } from "./pipeline/account_failover.ts";
+import {
+  COMPACTION_HEADER,
+  compactionHeaderValue,
+  forwardCompacting,
+} from "./pipeline/auto_compact.ts";
+import { compactPassthrough } from "./pipeline/compact_passthrough.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
@@ -64,6 +71,8 @@ interface Exchange {
   readForm: () => Promise<FormData>;
   /** The browser check (Host, Origin): the refusal for this request, if any. */
   guard: (request: Request) => ProxyError | undefined;
+  /** The app's own handler: a WebSocket's turns go through it as HTTP requests. */
+  handler: Handler;
 }
 
 /**
@@ -87,6 +96,7 @@ export function createHandler(deps: AppDeps): Handler {
         guard,
         readJson: () => readClientJson(request, body, limits),
         readForm: () => readFormBody(request, body, limits.limitBytes),
+        handler,
       }),
     server.cors_origins,
   );
@@ -105,12 +115,13 @@ export function createHandler(deps: AppDeps): Handler {
         signal: request.signal,
       }),
   });
-  return withRequestLog(bounded, {
+  const handler = withRequestLog(bounded, {
     logger: app.logger,
     newId: app.newId,
     events: app.events,
     now: app.now,
   });
+  return handler;
 }
 
 /**
@@ -211,9 +222,32 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
         headers: { "x-request-id": requestId, "x-codexgate-account": account },
       });
     }
+    if (frontend?.upgrade && path === frontend.path && isWebSocketUpgrade(request)) {
+      requireAllowedOrigin(request, config.server.cors_origins);
+      return frontend.upgrade(request, {
+        turn: exchange.handler,
+        idleTimeoutMs: config.server.websocket_idle_timeout_seconds * 1000,
+        maxAgeMs: config.server.websocket_max_age_seconds * 1000,
+        id: requestId,
+        logger: app.logger,
+      });
+    }
     if (frontend && path === frontend.path) {
       requireMethod(request, "POST");
       return await complete(request, frontend, app, exchange);
+    }
+    if (path === "/v1/responses/compact") {
+      requireMethod(request, "POST");
+      return json(
+        await compactPassthrough(request, {
+          config,
+          catalogs,
+          credentials: app.state.credentials,
+          fetch: app.fetch,
+          host: app.host,
+          requestId,
+        }),
+      );
     }
     const answer = await frontend?.route?.(request, path, { readJson });
     if (answer !== undefined) return json(answer);
@@ -305,10 +339,20 @@ async function complete(
       onRetry: () => app.metrics.retries.inc({ backend: backend.name }),
       turnState: state.turnState,
     };
+    const entry = model.entry;
     // 4. forward and 5. streamBack; with several accounts, a failure before any output moves
-    // the request to another account (docs/accounts.md).
-    return await runOnAccounts(upstream, forwardContext, async (sent, context) => {
-      const answer = await forwardOnAccount(sent, context);
+    // the request to another account (docs/accounts.md); with auto_compact, the older input is
+    // compacted first when it would not fit (docs/websocket-and-compaction.md).
+    return await runOnAccounts(upstream, forwardContext, async (translated, context) => {
+      const { answer, request: sent, compaction } = await forwardCompacting(translated, {
+        send: (body) => forwardOnAccount(body, context),
+        capabilities,
+        entry,
+        cache: state.compactions,
+        accountId: context.credentials.accountId,
+        idleMs: backend.timeout * 1000,
+        logger,
+      });
       record.quota = answer.quotaHeaders;
       record.account = answer.credentials.account ?? backend.name;
       return await streamBack(answer, {
@@ -321,7 +365,10 @@ async function complete(
         requestId,
         now: app.now,
         logger,
-        headers: answerHeaders(record),
+        headers: {
+          ...answerHeaders(record),
+          ...(compaction && { [COMPACTION_HEADER]: compactionHeaderValue(compaction) }),
+        },
         signal: request.signal,
         onFirstEvent: () => (record.ttfbMs = performance.now() - record.startedAt),
         onUpstreamEvent: (event) => {

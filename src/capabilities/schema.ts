@@ -17,6 +17,7 @@ export const CAPABILITY_VALUES = {
   bypass_tool_call_reactor: [true, false],
   include_environment_context: [false, true],
   service_tier: ["default", "fast"],
+  auto_compact: [false, true],
 } as const;
 
 /** Zod schema of a complete capability set. */
@@ -29,6 +30,7 @@ export const capabilitiesSchema = z.strictObject({
   bypass_tool_call_reactor: z.boolean(),
   include_environment_context: z.boolean(),
   service_tier: z.enum(CAPABILITY_VALUES.service_tier),
+  auto_compact: z.boolean(),
 });
 
 /** A complete, effective capability set. */
@@ -50,4 +52,5 @@ export const ENTHUSIAST_MODE: Readonly<Capabilities> = Object.freeze({
   bypass_tool_call_reactor: true,
   include_environment_context: false,
   service_tier: "default",
+  auto_compact: false,
 });

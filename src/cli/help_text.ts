@@ -56,6 +56,7 @@ Endpoints:
   POST /v1/chat/completions   POST /v1/responses   POST /v1/messages
   GET  /v1/models             GET  /health         GET  /status
   POST /v1/images/generations POST /v1/images/edits
+  GET  /v1/responses (WebSocket upgrade)   POST /v1/responses/compact
   GET  /  (or /ui)            the status page in a browser (docs/status-page.md)
   GET  /status/events         finished requests, live (Server-Sent Events)
   POST /ui/session            the status page's key form: {"key": "…"} → session cookie

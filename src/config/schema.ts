@@ -99,6 +99,8 @@ const serverSchema = z.strictObject({
   body_timeout_seconds: z.number().positive().default(60),
   /** Deepest nesting of arrays/objects accepted in a JSON body (deeper: 400). */
   max_json_depth: z.number().int().min(8).max(1000).default(128),
+  websocket_idle_timeout_seconds: z.number().positive().default(600),
+  websocket_max_age_seconds: z.number().positive().default(3600),
 });
 
 const responsesStoreSchema = z.strictObject({

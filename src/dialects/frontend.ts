@@ -5,6 +5,7 @@
  * @module
  */
 import type { Capabilities } from "../capabilities/schema.ts";
+import type { Logger } from "../log.ts";
 import type { CanonicalRequest, Dialect } from "../request/request_model.ts";
 import type { AccumulatedResponse, ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import type { ProxyError } from "../errors.ts";
@@ -81,4 +82,23 @@ export interface Frontend {
    * answer, or undefined when `path` is none of them.
    */
   route?(request: Request, path: string, options: RouteOptions): Promise<unknown | undefined>;
+  /**
+   * Optional: serves {@link path} over a WebSocket (Responses). The upgrade
+   * already passed the key and origin checks; `options.turn` runs one turn
+   * as an HTTP request through the app's handler.
+   */
+  upgrade?(request: Request, options: UpgradeOptions): Response;
+}
+
+/** What a frontend's WebSocket gets from the app. */
+export interface UpgradeOptions {
+  /** The app's handler: one turn is one `POST` to {@link Frontend.path}. */
+  turn: (request: Request) => Promise<Response>;
+  /** `server.websocket_idle_timeout_seconds`, in milliseconds. */
+  idleTimeoutMs: number;
+  /** `server.websocket_max_age_seconds`, in milliseconds. */
+  maxAgeMs: number;
+  /** The upgrade request's id. */
+  id: string;
+  logger: Logger;
 }

@@ -12,7 +12,7 @@ const EXPOSED = "x-request-id, retry-after, x-codex-primary-used-percent, " +
   "x-codex-primary-reset-at, x-codex-secondary-used-percent, " +
   "x-codex-secondary-window-minutes, x-codex-secondary-reset-after-seconds, " +
   "x-codex-secondary-reset-at, x-codex-plan-type, x-codexgate-reasoning-effort, " +
-  "x-codexgate-ignored-params, x-codexgate-cached-tokens, x-codexgate-account";
+  "x-codexgate-ignored-params, x-codexgate-cached-tokens, x-codexgate-account, x-codexgate-compaction";
 
 /** Wraps a handler with CORS for `origins`; returns it unchanged when the list is empty. */
 export function withCors<A extends unknown[]>(
@@ -39,7 +39,8 @@ export function withCors<A extends unknown[]>(
       });
     }
     const response = await inner(request, ...rest);
-    if (!ok) return response;
+    // A WebSocket upgrade (101) cannot be rebuilt, and CORS does not apply to it.
+    if (!ok || response.status === 101) return response;
     const headers = new Headers(response.headers);
     for (const [k, v] of Object.entries(allowOrigin(origin!, any))) headers.set(k, v);
     headers.set("access-control-expose-headers", EXPOSED);

@@ -14,6 +14,8 @@ import type { AccountStateStore } from "../auth/account_state.ts";
 import { accountStatePath, knownDataDir, usageDbPath } from "./data_dir.ts";
 import { FileAccountStateStore } from "./file_account_state_store.ts";
 import { MemoryAccountStateStore } from "../auth/memory_account_state.ts";
+import type { CompactionCache } from "./compaction_cache.ts";
+import { MemoryCompactionCache } from "./memory_compaction_cache.ts";
 import { MemoryQuotaStore } from "./memory_quota_store.ts";
 import { MemoryResponseStore } from "./memory_response_store.ts";
 import type { QuotaStore } from "./quota_store.ts";
@@ -38,6 +40,8 @@ export interface AppState {
   accountState: AccountStateStore;
   /** The backend's `x-codex-turn-state` per conversation, sent back on its next request. */
   turnState: TurnStateStore;
+  /** `auto_compact`'s compactions by conversation prefix (docs/websocket-and-compaction.md). */
+  compactions: CompactionCache;
 }
 
 /** What the embedded defaults need. */
@@ -87,6 +91,7 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
     usage: overrides.usage ?? createUsageStore(config, options),
     accountState,
     turnState: overrides.turnState ?? new MemoryTurnStateStore({ now: options.now }),
+    compactions: overrides.compactions ?? new MemoryCompactionCache({ now: options.now }),
   };
 }
 

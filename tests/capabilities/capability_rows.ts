@@ -293,6 +293,26 @@ export const ROWS: Row[] = [
       TEXT_ANSWER(seen);
     },
   },
+  // A conversation far below the model's limit goes up whole either way
+  // (tests/compaction/auto_compact_test.ts covers one above it).
+  {
+    key: "auto_compact",
+    value: false,
+    reply: "text",
+    check(body, seen) {
+      assertEquals(body.input, [developerItem, userItem]);
+      TEXT_ANSWER(seen);
+    },
+  },
+  {
+    key: "auto_compact",
+    value: true,
+    reply: "text",
+    check(body, seen) {
+      assertEquals(body.input, [developerItem, userItem]);
+      TEXT_ANSWER(seen);
+    },
+  },
 ];
 
 export function reply(kind: ReplyKind): FakeReply {

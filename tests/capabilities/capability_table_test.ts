@@ -57,6 +57,7 @@ backends:
     bypass_tool_call_reactor: true,
     include_environment_context: false,
     service_tier: "default",
+    auto_compact: false,
   });
   assertEquals(health.backends.responses_tuned.default_capabilities, {
     protocol: "openai-responses",
@@ -67,6 +68,7 @@ backends:
     bypass_tool_call_reactor: true,
     include_environment_context: false,
     service_tier: "default",
+    auto_compact: false,
   });
   const models = await (await fetch(`${proxy.url}/v1/models`)).json();
   const byBackend = new Map<string, { protocol: string; capabilities: Record<string, unknown> }>(

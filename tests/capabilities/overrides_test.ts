@@ -124,7 +124,7 @@ Deno.test("overrides: 400 in OpenAI's shape for a bad value or unknown key, in e
         json.error.message,
         `${where}.no_such_key: unknown capability; known keys are protocol, codex_passthrough, ` +
           "prompt_mode, tool_schema_mode, tool_text_format, bypass_tool_call_reactor, " +
-          "include_environment_context, service_tier",
+          "include_environment_context, service_tier, auto_compact",
       );
     }
   }

@@ -111,6 +111,8 @@ Deno.test("security: loopback detection", () => {
     body_limit_mb: 50,
     cors_origins: [],
     shutdown_grace_seconds: 30,
+    websocket_idle_timeout_seconds: 600,
+    websocket_max_age_seconds: 3600,
   };
   assertStringIncludes(bindRefusal(server)!, "server.api_key");
   assertEquals(bindRefusal({ ...server, api_key: "k" }), undefined);

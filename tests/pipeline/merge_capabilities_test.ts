@@ -24,6 +24,7 @@ Deno.test("mergeCapabilities() layers built-in defaults, backend defaults and th
     bypass_tool_call_reactor: true,
     include_environment_context: false,
     service_tier: "default",
+    auto_compact: false,
   });
   const merged = mergeCapabilities(backend, {
     prompt_mode: "custom_only",

@@ -49,7 +49,7 @@ export const LITE_MODEL = "gpt-5.6-lite";
 const TURNS = [["Say hi"], ["CALL_TOOL=exec_command"], ["resume", "--last", "Say more"]];
 
 /** A proxy that answers every request 403, so nothing leaves even if a route existed. */
-function startSinkhole(): { url: string; hits: () => number; close: () => Promise<void> } {
+export function startSinkhole(): { url: string; hits: () => number; close: () => Promise<void> } {
   let hits = 0;
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const done = (async () => {
@@ -71,12 +71,15 @@ function startSinkhole(): { url: string; hits: () => number; close: () => Promis
 }
 
 /** Where one phase's CLI keeps its state: sessions persist between its runs. */
-interface CliDirs {
+export interface CliDirs {
   home: string;
   work: string;
 }
 
-async function makeCliDirs(proxyUrl: string): Promise<CliDirs> {
+export async function makeCliDirs(
+  proxyUrl: string,
+  providerLines: string[] = [],
+): Promise<CliDirs> {
   const home = await Deno.makeTempDir({ prefix: "codexgate-cli-home-" });
   const work = await Deno.makeTempDir({ prefix: "codexgate-cli-work-" });
   await Deno.writeTextFile(
@@ -91,6 +94,7 @@ async function makeCliDirs(proxyUrl: string): Promise<CliDirs> {
       `base_url = "${proxyUrl}/v1"`,
       `env_key = "CODEXGATE_API_KEY"`,
       `wire_api = "responses"`,
+      ...providerLines,
       ``,
     ].join("\n"),
   );
@@ -98,7 +102,12 @@ async function makeCliDirs(proxyUrl: string): Promise<CliDirs> {
 }
 
 /** Runs `codex exec <args>` once; `args` ends with the prompt. */
-async function runCli(codexBin: string, dirs: CliDirs, sink: string, args: string[]) {
+export async function runCli(
+  codexBin: string,
+  dirs: CliDirs,
+  sink: string,
+  args: string[],
+): Promise<CliRun> {
   const child = new Deno.Command(codexBin, {
     args: ["exec", "--skip-git-repo-check", "--json", ...args],
     cwd: dirs.work,

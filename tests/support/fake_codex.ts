@@ -75,6 +75,11 @@ export interface FakeCodexOptions {
   tokenErrorStatus?: number;
   /** Catalog models; defaults to a small catalog of our own. */
   models?: Record<string, unknown>[];
+  /**
+   * Refuses (in-stream `context_length_exceeded`, as the backend does) a body whose
+   * input is estimated above this many tokens ({@link estimateFakeTokens}).
+   */
+  contextLimitTokens?: number;
 }
 
 /** A running fake. */
@@ -92,6 +97,8 @@ export interface FakeCodex extends AsyncDisposable {
   modelCalls: RecordedRequest[];
   /** Every `/images/generations` and `/images/edits` request. */
   imageCalls: RecordedRequest[];
+  /** Every `/responses/compact` request. */
+  compactCalls: RecordedRequest[];
   /** Every token set the token endpoint issued, in order. */
   issued: TokenSet[];
   /** Registers a token set as valid (access token accepted, refresh token usable once). */
@@ -407,12 +414,60 @@ export function defaultReply(body: Record<string, unknown>): Reply {
   return { kind: "events", events: builder.text(`Echo: ${userText}`).completed() };
 }
 
+/** The fake's token estimate of an input: a quarter of its JSON length. */
+export function estimateFakeTokens(input: unknown): number {
+  return Math.ceil(JSON.stringify(input ?? []).length / 4);
+}
+
+/** The prefix of every compaction the fake makes; anything else is refused as not its own. */
+export const FAKE_COMPACTION_PREFIX = "fake-compaction:";
+
+/** A compaction item standing in for `items`, as the fake makes it (opaque to codexgate). */
+export function fakeCompactionItem(
+  items: readonly Record<string, unknown>[],
+): Record<string, unknown> {
+  const userTexts = items.filter((i) => i.type === "message" && i.role === "user").length;
+  return {
+    type: "compaction",
+    encrypted_content: `${FAKE_COMPACTION_PREFIX}${
+      btoa(JSON.stringify({ items: items.length, userTexts }))
+    }`,
+  };
+}
+
+/**
+ * Compaction (docs/websocket-and-compaction.md#compaction): an input that ends
+ * with `compaction_trigger` is answered with exactly one `compaction` item for
+ * the items before it; a `compaction` item not made by the fake is refused.
+ */
+function compactionReply(body: Record<string, unknown>): Reply | Response | undefined {
+  const input = (body.input ?? []) as Record<string, unknown>[];
+  const foreign = input.find((i) =>
+    i.type === "compaction" && !String(i.encrypted_content ?? "").startsWith(FAKE_COMPACTION_PREFIX)
+  );
+  if (foreign) {
+    return invalid(
+      "The encrypted content could not be verified.",
+      "input",
+      "invalid_encrypted_content",
+    );
+  }
+  if (input.at(-1)?.type !== "compaction_trigger") return undefined;
+  const item = fakeCompactionItem(input.slice(0, -1));
+  return {
+    kind: "events",
+    events: new ScriptBuilder({ model: String(body.model) }).item({ ...item, id: "cmp_fake" })
+      .completed(),
+  };
+}
+
 /** Starts the fake on 127.0.0.1 with a random port. */
 export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<FakeCodex> {
   const calls: RecordedRequest[] = [];
   const tokenCalls: RecordedRequest[] = [];
   const modelCalls: RecordedRequest[] = [];
   const imageCalls: RecordedRequest[] = [];
+  const compactCalls: RecordedRequest[] = [];
   const issued: TokenSet[] = [];
   const validAccess = new Map<string, string>(); // access token → account id
   const refreshTokens = new Map<string, { used: boolean; accountId: string }>();
@@ -661,9 +716,18 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         done();
         return refused;
       }
-      const reply = scripted ??
+      const compaction = scripted ? undefined : compactionReply(rec.body);
+      if (compaction instanceof Response) {
+        done();
+        return compaction;
+      }
+      const overLimit = options.contextLimitTokens !== undefined && !compaction &&
+        estimateFakeTokens(rec.body.input) > options.contextLimitTokens;
+      const reply = scripted ?? compaction ??
         accountReplies.get(request.headers.get("chatgpt-account-id") ?? "") ??
-        defaultReply(rec.body);
+        (overLimit
+          ? { kind: "events" as const, events: contextOverflowEvents() }
+          : defaultReply(rec.body));
       if (reply.kind === "status") {
         return statusResponse(reply, rec, request, done, {
           "content-type": "application/json",
@@ -678,6 +742,18 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
         });
       }
       return serveEvents(reply, request, done);
+    }
+    if (url.pathname === "/backend-api/codex/responses/compact" && request.method === "POST") {
+      // The older compaction: a unary call whose answer replaces the history.
+      const { rec, done } = await record(request, compactCalls);
+      done();
+      const denied = authorize(request);
+      if (denied) return denied;
+      const input = rec.body?.input;
+      if (!Array.isArray(input) || typeof rec.body?.model !== "string") {
+        return invalid("model and input are required", "input");
+      }
+      return json(200, { output: [fakeCompactionItem(input as Record<string, unknown>[])] });
     }
     return json(404, { detail: "Not Found" });
   };
@@ -703,6 +779,7 @@ export async function startFakeCodex(options: FakeCodexOptions = {}): Promise<Fa
     tokenCalls,
     modelCalls,
     imageCalls,
+    compactCalls,
     issued,
     accept,
     revoke: (token) => validAccess.delete(token),

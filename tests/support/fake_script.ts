@@ -219,6 +219,15 @@ export class ScriptBuilder {
     return this;
   }
 
+  /** An output item that arrives whole (added, then done), e.g. a `compaction`. */
+  item(item: Record<string, unknown>): this {
+    const output_index = this.#items.length;
+    this.#events.push({ type: "response.output_item.added", output_index, item });
+    this.#events.push({ type: "response.output_item.done", output_index, item });
+    this.#items.push(item);
+    return this;
+  }
+
   /** Sets the usage the terminal event reports. */
   usage(usage: FakeUsage): this {
     this.#usage = usage;

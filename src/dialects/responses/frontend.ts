@@ -15,6 +15,7 @@ import { createResponsesStreamMapper } from "./stream_mapper.ts";
 import { parseResponsesRequest } from "./parse_request.ts";
 import { expandInput, rememberResponse } from "./response_memory.ts";
 import { handleStoredResponseRoute } from "./routes.ts";
+import { openResponsesSocket } from "./websocket_session.ts";
 
 /** Builds the Responses frontend over `store`. */
 export function createResponsesFrontend(options: { store: ResponseStore }): Frontend {
@@ -31,5 +32,6 @@ export function createResponsesFrontend(options: { store: ResponseStore }): Fron
     streamError: responsesStreamError,
     onFinish: (result, context) => rememberResponse(store, context.request, result, context),
     route: (request, path) => handleStoredResponseRoute(request, path, store),
+    upgrade: (request, options) => openResponsesSocket(request, { ...options, store }),
   };
 }
