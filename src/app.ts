@@ -17,11 +17,9 @@ import { clientKeys, requireClientKey } from "./http/api_key.ts";
 import { withCors } from "./http/cors.ts";
 import { browserGuard } from "./http/browser_guard.ts";
 import { readClientJson, whileConnected } from "./http/client_gone.ts";
-import { decodePathSegment } from "./http/decode_path_segment.ts";
 import { readFormBody } from "./http/read_form_body.ts";
 import { errorResponse } from "./http/error_response.ts";
 import { health } from "./http/health.ts";
-import { answerImages, IMAGE_ROUTES } from "./images/images_route.ts";
 import {
   answerHeaders,
   recordError,
@@ -31,14 +29,8 @@ import {
 import type { RequestBody } from "./http/request_body.ts";
 import { withRequestBounds } from "./http/request_bounds.ts";
 import { requireMethod } from "./http/require_method.ts";
-import { statusReport } from "./http/status_report.ts";
-import { accountOverviews, publicOverview } from "./limits/account_overview.ts";
-import { codexUsage, isCodexUsagePath } from "./limits/codex_usage_route.ts";
-import { PROMETHEUS_CONTENT_TYPE } from "./metrics/prometheus_text.ts";
 import { withContextWindow } from "./models/context_window_error.ts";
 import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
-import { listModels, retrieveModel } from "./models/model_list.ts";
-import { usageAnswer } from "./usage/usage_route.ts";
 import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
 import { forwardOnAccount, runOnAccounts } from "./pipeline/account_failover.ts";
 import {
@@ -46,34 +38,21 @@ import {
   compactionHeaderValue,
   forwardCompacting,
 } from "./pipeline/auto_compact.ts";
-import { compactPassthrough } from "./pipeline/compact_passthrough.ts";
 import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
 import { receiveRequest } from "./pipeline/receive_request.ts";
 import { resolveAuth } from "./pipeline/resolve_auth.ts";
 import { streamBack } from "./pipeline/stream_back.ts";
 import { translate } from "./pipeline/translate.ts";
 import { conversationKey } from "./translate/conversation_id.ts";
+import type { Exchange, Handler } from "./routes/exchange.ts";
+import { serviceRoute } from "./routes/service_routes.ts";
 import { routeUiOpen } from "./ui/status_ui.ts";
 import { parseRateLimitsEvent } from "./limits/rate_limits_event.ts";
 import { updateQuota } from "./state/quota_store.ts";
 
 export type { AppDeps } from "./app_context.ts";
 
-/** A request handler. */
-export type Handler = (request: Request) => Promise<Response>;
-
-/** What one request's handling works with besides the app. */
-interface Exchange {
-  record: RequestRecord;
-  /** Reads the request's JSON body within the server's bounds (size, depth, deadlines). */
-  readJson: () => Promise<Record<string, unknown>>;
-  /** Reads a multipart body within the same bounds (image uploads). */
-  readForm: () => Promise<FormData>;
-  /** The browser check (Host, Origin): the refusal for this request, if any. */
-  guard: (request: Request) => ProxyError | undefined;
-  /** The app's own handler: a WebSocket's turns go through it as HTTP requests. */
-  handler: Handler;
-}
+export type { Handler } from "./routes/exchange.ts";
 
 /**
  * Builds the app's context and returns its handler: the request log around
@@ -140,7 +119,7 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
   const url = new URL(request.url);
   const path = apiPath(url.pathname);
   const requestId = record.id;
-  const { config, catalogs } = app;
+  const { config } = app;
   // Errors take the shape of the API the path belongs to (OpenAI's unless a frontend says).
   const frontend = frontendFor(app.frontends, path);
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
@@ -157,71 +136,8 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
       path,
       hasSession: (r) => app.ui.sessions.has(r),
     });
-    if (path === "/status/events") {
-      requireMethod(request, "GET");
-      return app.ui.live.open(request);
-    }
-    if (path === "/v1/models") {
-      requireMethod(request, "GET");
-      return json(await listModels(config, catalogs));
-    }
-    if (path.startsWith("/v1/models/")) {
-      requireMethod(request, "GET");
-      return json(await retrieveModel(decodePathSegment(path.slice(11)), config, catalogs));
-    }
-    const imageOperation = Object.hasOwn(IMAGE_ROUTES, path) ? IMAGE_ROUTES[path] : undefined;
-    if (imageOperation) {
-      return await answerImages(request, imageOperation, {
-        config,
-        credentials: app.state.credentials,
-        fetch: app.fetch,
-        host: app.host,
-        logger: app.logger,
-        quota: app.state.quota,
-        now: app.now,
-        record,
-        readJson,
-        readForm: exchange.readForm,
-      });
-    }
-    if (path === "/status") {
-      requireMethod(request, "GET");
-      await Promise.all(Object.keys(config.backends).map((b) => app.limits.ensureFresh(b)));
-      const [report, accounts] = await Promise.all([
-        statusReport({
-          config,
-          credentials: app.state.credentials,
-          catalogs,
-          quota: app.state.quota,
-          now: app.now,
-          startedAt: app.startedAt,
-        }),
-        accounts_(app),
-      ]);
-      return json({ ...report, accounts: accounts.map(publicOverview) });
-    }
-    if (path === "/metrics") {
-      requireMethod(request, "GET");
-      return new Response(app.metrics.render(await accounts_(app)), {
-        headers: { "content-type": PROMETHEUS_CONTENT_TYPE, "x-request-id": requestId },
-      });
-    }
-    if (path === "/v1/usage") {
-      requireMethod(request, "GET");
-      return json(await usageAnswer(url, app.state.usage, app.now()));
-    }
-    if (isCodexUsagePath(path)) {
-      requireMethod(request, "GET");
-      const { body, account } = await codexUsage({
-        ...app.state,
-        config,
-        limits: app.limits,
-        now: app.now,
-      });
-      return Response.json(body, {
-        headers: { "x-request-id": requestId, "x-codexgate-account": account },
-      });
-    }
+    const service = serviceRoute(request, path, app, exchange);
+    if (service) return await service;
     if (frontend?.upgrade && path === frontend.path && isWebSocketUpgrade(request)) {
       requireAllowedOrigin(request, config.server.cors_origins);
       return frontend.upgrade(request, {
@@ -236,19 +152,6 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
       requireMethod(request, "POST");
       return await complete(request, frontend, app, exchange);
     }
-    if (path === "/v1/responses/compact") {
-      requireMethod(request, "POST");
-      return json(
-        await compactPassthrough(request, {
-          config,
-          catalogs,
-          credentials: app.state.credentials,
-          fetch: app.fetch,
-          host: app.host,
-          requestId,
-        }),
-      );
-    }
     const answer = await frontend?.route?.(request, path, { readJson });
     if (answer !== undefined) return json(answer);
     throw new ProxyError(404, `No route for ${request.method} ${url.pathname}`, {
@@ -258,17 +161,6 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     const render = frontend?.errorBody ?? openAIErrorBody;
     return errorResponse(err, { render, record, logger: app.logger, signal: request.signal });
   }
-}
-
-/** Every account's overview (plan, limits, state, last error). */
-function accounts_(app: AppContext) {
-  return accountOverviews({
-    config: app.config,
-    credentials: app.state.credentials,
-    quota: app.state.quota,
-    now: app.now,
-    lastError: (backend) => app.accountErrors.latest(backend, app.limits.lastError(backend)),
-  });
 }
 
 /** One completion: the frontend's request through the five stages. */

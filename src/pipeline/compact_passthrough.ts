@@ -10,7 +10,7 @@
 import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedConfig } from "../config/load_config.ts";
 import { ProxyError } from "../errors.ts";
-import { readClientJson, whileConnected } from "../http/client_gone.ts";
+import { whileConnected } from "../http/client_gone.ts";
 import type { CatalogService } from "../models/catalog_service.ts";
 import { resolveModel } from "../models/resolve_model.ts";
 import { type HostInfo, upstreamHeaders } from "../upstream/headers.ts";
@@ -24,6 +24,8 @@ export interface CompactPassthroughContext {
   fetch: typeof fetch;
   host: HostInfo;
   requestId: string;
+  /** Reads the JSON body within the server's bounds (size, depth, deadlines). */
+  readJson: () => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function compactPassthrough(
   context: CompactPassthroughContext,
 ): Promise<Record<string, unknown>> {
   const { config, requestId } = context;
-  const body = await readClientJson(request, config.server.body_limit_mb * 1048576);
+  const body = await context.readJson();
   if (typeof body.model !== "string" || body.model === "") {
     throw new ProxyError(400, "Missing required parameter: 'model'.", {
       code: "missing_required_parameter",

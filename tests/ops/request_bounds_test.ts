@@ -108,7 +108,8 @@ Deno.test("bounds: over max_requests_in_flight → 503 overloaded; served again 
   const started = {
     kind: "events" as const,
     events: new ScriptBuilder().text("hi").completed(),
-    hangAfter: 1,
+    // Up to the first output item: the answer has started (its 200 is out), then it hangs.
+    hangAfter: 3,
   };
   proxy.fake.enqueue(started, started);
   const controllers = [new AbortController(), new AbortController()];
