@@ -1,10 +1,12 @@
 /**
  * Renders a bench run as Markdown: machine and versions, a summary table
- * with the paths side by side, the issue's targets met or missed, and one
- * detail table per figure (median and p99, ratios to direct and to nginx).
+ * with the paths side by side, the targets met or missed, and one detail
+ * table per figure (median and p99, ratios to direct, nginx and the floor),
+ * the load average around every phase, and where codexgate's CPU goes.
  *
  * @module
  */
+import type { ProfileSummary } from "./cpu_profile.ts";
 import type { BurstFigure, FloodFigure, LeakFigure, TtfbFigure } from "./phases.ts";
 import { median, p99 } from "./stats.ts";
 
@@ -19,18 +21,29 @@ export interface ColdStart {
   cpuMs: number[];
 }
 
+/** One phase of a run: how long it took and the 1/5/15-minute load average around it. */
+export interface PhaseLoad {
+  name: string;
+  seconds: number;
+  loadStart: string;
+  loadEnd: string;
+}
+
 /** Everything one run measured. */
 export interface BenchRun {
   mode: "full" | "quick";
   date: string;
   machine: Record<string, string>;
   versions: Record<string, string>;
+  /** The `deno run` flags of `deno task start` that codexgate ran with. */
+  startFlags: string;
   notes: string[];
   /** Target names in table order. */
   targets: string[];
   /** Targets the run could not measure, with why (e.g. nginx missing, route pending). */
   skipped: Record<string, string>;
   config: Record<string, string>;
+  phases: PhaseLoad[];
   ttfb: Map<string, TtfbFigure>;
   flood: Map<string, FloodFigure>;
   floodUpstreamBytes: number;
@@ -40,13 +53,21 @@ export interface BenchRun {
   leak?: { target: string; figure: LeakFigure };
   /** VmHWM of codexgate at the end of the run, KiB. */
   codexgateHwmKiB?: number;
+  /** Where a short request's CPU goes in codexgate. */
+  profile?: { requests: number; cpuUsPerRequest: number; summary: ProfileSummary };
   reading?: string;
 }
 
 export const DIRECT = "direct";
 export const NGINX = "nginx";
+/** bench/floor.ts: the least a Deno chat translator can do. */
+export const FLOOR = "Deno floor /v1/chat/completions";
 export const CHAT = "codexgate /v1/chat/completions";
 export const RESPONSES = "codexgate /v1/responses (passthrough)";
+/** codexgate started without the start task's V8 flags: what the flags cost or save. */
+export const CHAT_V8_DEFAULTS = "codexgate /v1/chat/completions, V8 defaults";
+/** The codexgate targets that run with the start task's flags. */
+const CODEXGATE = [RESPONSES, CHAT];
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : "–");
 const signedMs = (v: number) =>
@@ -80,6 +101,13 @@ export function renderMarkdown(run: BenchRun): string {
   out.push(
     "One bench upstream (bench/upstream.ts, a fake Codex backend streaming pre-encoded events shaped like the real ones) serves every path; one load client (bench/sse_client.ts, Deno `fetch`) measures every path; the paths are measured in the same run, alternating, in rounds whose order rotates. TTFB is the time from sending the request to the first body byte; an answer counts only when it ends with its terminal event (`response.completed` or `[DONE]`) and carries every delta.\n",
   );
+  out.push(
+    `The paths: **direct** (client → upstream), **nginx** (a pass-through proxy, when installed), the **Deno floor** (bench/floor.ts: \`Deno.serve\` → \`fetch\` → text deltas re-serialised as chat chunks, nothing else; the least any Deno translator costs), and **codexgate** as \`deno task start\` runs it (\`deno run ${run.startFlags} main.ts\`, no config file)${
+      run.targets.includes(CHAT_V8_DEFAULTS)
+        ? `, plus codexgate without the \`--v8-flags\` of the start task (**${CHAT_V8_DEFAULTS}**), which shows what those flags cost or save`
+        : ""
+    }.\n`,
+  );
   for (const [k, v] of Object.entries(run.config)) out.push(`- ${k}: ${v}`);
   for (const [name, why] of Object.entries(run.skipped)) {
     out.push(`- **${name} not measured:** ${why}`);
@@ -90,15 +118,20 @@ export function renderMarkdown(run: BenchRun): string {
   out.push("## Summary\n");
   out.push(summaryTable(run));
   out.push("");
-  out.push("## Against the targets of issue 9\n");
+  out.push("## Against the targets of issue 23\n");
   out.push(...targetLines(run).map((l) => `- ${l}`));
   out.push("");
+  out.push("Earlier targets (issue 9):\n");
+  out.push(...issue9Lines(run).map((l) => `- ${l}`));
+  out.push("");
   out.push("## Details\n");
+  out.push(phaseSection(run));
   out.push(ttfbSection(run));
   out.push(floodSection(run));
   for (const burst of run.bursts) out.push(burstSection(run, burst));
   out.push(coldSection(run));
   out.push(leakSection(run));
+  out.push(profileSection(run));
   if (run.reading) {
     out.push("## Reading\n");
     out.push(run.reading.trim());
@@ -111,6 +144,36 @@ function ttfbP50(run: BenchRun, name: string): number {
   return median(run.ttfb.get(name)?.samples ?? []);
 }
 
+/** CPU per short request, µs (median of the rounds). */
+function cpuPerRequest(run: BenchRun, name: string): number {
+  return median(run.ttfb.get(name)?.cpuUsPerRequest ?? []);
+}
+
+/** The cold start measured for a target's program. */
+function coldFor(run: BenchRun, name: string): ColdStart | undefined {
+  const program = name === NGINX
+    ? NGINX
+    : name === FLOOR
+    ? FLOOR
+    : CODEXGATE.includes(name)
+    ? "codexgate"
+    : undefined;
+  return run.coldStarts.find((c) => c.name === program);
+}
+
+/** Highest peak RSS of a target over the bursts of one concurrency, KiB. */
+function burstPeak(run: BenchRun, concurrency: number, name: string): number {
+  const f = run.bursts.find((b) => b.concurrency === concurrency)?.figures.get(name);
+  return f && f.peakRssKiB.length ? Math.max(...f.peakRssKiB) : NaN;
+}
+
+/** TTFB p99 of a target in a burst minus direct's, ms. */
+function burstGap(burst: BenchRun["bursts"][number], name: string): number {
+  const f = burst.figures.get(name);
+  const d = burst.figures.get(DIRECT);
+  return f && d ? p99(f.ttfb) - p99(d.ttfb) : NaN;
+}
+
 function summaryTable(run: BenchRun): string {
   const direct = ttfbP50(run, DIRECT);
   const head = [
@@ -119,29 +182,27 @@ function summaryTable(run: BenchRun): string {
     "proxy CPU per short request",
     "deltas/s (flood)",
     "CPU µs per delta",
-    ...run.bursts.map((b) => `${b.concurrency} slow streams: errors, TTFB p99`),
-    `peak RSS at ${run.bursts.at(-1)?.concurrency ?? "–"} streams`,
+    ...run.bursts.map((b) => `${b.concurrency} slow streams: errors, TTFB p99 (vs direct)`),
+    ...run.bursts.map((b) => `peak RSS at ${b.concurrency} streams`),
     "cold start (/health; first answer)",
   ];
   const rows = run.targets.map((name) => {
     const flood = run.flood.get(name);
-    const cold = run.coldStarts.find((c) =>
-      name === NGINX ? c.name === NGINX : name.startsWith("codexgate") && c.name === "codexgate"
-    );
-    const lastBurst = run.bursts.at(-1)?.figures.get(name);
+    const cold = coldFor(run, name);
     return [
       name,
       name === DIRECT ? `${ms(direct)} (floor)` : signedMs(ttfbP50(run, name) - direct),
-      run.ttfb.get(name)?.cpuUsPerRequest.length
-        ? `${count(median(run.ttfb.get(name)!.cpuUsPerRequest))} µs`
-        : "–",
+      run.ttfb.get(name)?.cpuUsPerRequest.length ? `${count(cpuPerRequest(run, name))} µs` : "–",
       flood ? count(median(flood.deltasPerSec)) : "–",
       flood && flood.cpuUsPerDelta.length ? fixed(median(flood.cpuUsPerDelta)) : "–",
       ...run.bursts.map((b) => {
         const f = b.figures.get(name);
-        return f ? `${f.errors}, ${ms(p99(f.ttfb))}` : "–";
+        if (!f) return "–";
+        return name === DIRECT
+          ? `${f.errors}, ${ms(p99(f.ttfb))}`
+          : `${f.errors}, ${ms(p99(f.ttfb))} (${signedMs(burstGap(b, name))})`;
       }),
-      lastBurst ? mib(Math.max(...lastBurst.peakRssKiB)) : "–",
+      ...run.bursts.map((b) => mib(burstPeak(run, b.concurrency, name))),
       cold ? `${ms(median(cold.healthMs))}; ${ms(median(cold.firstAnswerMs))}` : "–",
     ];
   });
@@ -152,76 +213,152 @@ function verdict(ok: boolean | undefined): string {
   return ok === undefined ? "not measured" : ok ? "**met**" : "**missed**";
 }
 
+/** Limits of issue 23 that depend on the burst size. */
+const BURST_LIMITS: Record<number, { ttfbGapMs: number; rssMB: number }> = {
+  100: { ttfbGapMs: 20, rssMB: 100 },
+  500: { ttfbGapMs: 100, rssMB: 150 },
+};
+
 function targetLines(run: BenchRun): string[] {
   const lines: string[] = [];
-  const direct = ttfbP50(run, DIRECT);
-  for (const [name, limit] of [[CHAT, 1], [RESPONSES, 0.5]] as const) {
-    if (!run.ttfb.has(name)) {
-      lines.push(`added p50 TTFB of ${name} ≤ ${limit} ms: not measured`);
-      continue;
-    }
-    const added = ttfbP50(run, name) - direct;
-    lines.push(
-      `added p50 TTFB of ${name} ≤ ${limit} ms: ${signedMs(added)} — ${verdict(added <= limit)}`,
-    );
-  }
-  const chatFlood = run.flood.get(CHAT);
-  if (chatFlood) {
-    const cpu = median(chatFlood.cpuUsPerDelta);
-    const rate = median(chatFlood.deltasPerSec);
-    lines.push(
-      `≤ 25 µs CPU per delta with the chat mapping: ${fixed(cpu)} µs — ${verdict(cpu <= 25)}`,
-    );
-    lines.push(
-      `≥ 40,000 deltas/s through chat: ${count(rate)} — ${verdict(rate >= 40000)}${
-        run.mode === "quick" ? " (quick mode: a short stream, startup-dominated)" : ""
-      }`,
-    );
-  }
-  for (const burst of run.bursts) {
-    const d = burst.figures.get(DIRECT);
-    for (const name of [RESPONSES, CHAT]) {
-      const f = burst.figures.get(name);
-      if (!f || !d) continue;
-      const gap = p99(f.ttfb) - p99(d.ttfb);
+  const quick = run.mode === "quick" ? " (quick mode: a short run, indicative only)" : "";
+  const floorCold = run.coldStarts.find((c) => c.name === FLOOR);
+  const cgCold = run.coldStarts.find((c) => c.name === "codexgate");
+  if (floorCold && cgCold) {
+    for (
+      const [what, key] of [["spawn → /health", "healthMs"], [
+        "spawn → first streamed answer",
+        "firstAnswerMs",
+      ]] as const
+    ) {
+      const cg = median(cgCold[key]);
+      const fl = median(floorCold[key]);
       lines.push(
-        `${burst.concurrency} slow streams through ${name}: ${f.errors} errors, TTFB p99 ${
-          signedMs(gap)
-        } vs direct (≤ 20 ms) — ${
-          verdict(f.errors === 0 && gap <= 20)
-        }; after each burst it answered in ${ms(Math.max(...f.afterBurstTtfb))} at worst`,
+        `cold start, ${what}, within 1.3× of the Deno floor: ${ms(cg)} vs ${ms(fl)}, ${
+          ratio(cg / fl)
+        } — ${verdict(cg <= 1.3 * fl)}${quick}`,
       );
     }
-  }
-  const first = run.bursts[0]?.figures.get(CHAT);
-  if (first && run.bursts[0]) {
-    const peak = Math.max(...first.peakRssKiB);
+  } else lines.push("cold start within 1.3× of the Deno floor: not measured");
+  for (const concurrency of [100, 500]) {
+    const limit = BURST_LIMITS[concurrency].rssMB;
+    const peaks = CODEXGATE.map((n) => burstPeak(run, concurrency, n)).filter(Number.isFinite);
+    const peak = peaks.length ? Math.max(...peaks) : NaN;
     lines.push(
-      `peak RSS ≤ 100 MB at ${run.bursts[0].concurrency} streams (chat): ${mib(peak)} — ${
-        verdict(peak * 1024 <= 100e6)
-      }; across bursts: ${first.peakRssKiB.map(mib).join(", ")}`,
+      `peak RSS at ${concurrency} slow streams ≤ ${limit} MB: ${
+        Number.isFinite(peak)
+          ? `${mib(peak)} (${(peak * 1024 / 1e6).toFixed(0)} MB) — ${
+            verdict(peak * 1024 <= limit * 1e6)
+          }`
+          : "not measured (no burst of this size in this mode)"
+      }`,
     );
-  }
-  const cold = run.coldStarts.find((c) => c.name === "codexgate");
-  if (cold) {
-    const v = median(cold.firstAnswerMs);
-    lines.push(`cold start ≤ 100 ms to the first answer: ${ms(v)} — ${verdict(v <= 100)}`);
   }
   if (run.leak) {
     const s = run.leak.figure.series;
     const mid = s[Math.floor((s.length - 1) / 2)];
     const growth = s.length > 2 ? s.at(-1)![1] - mid[1] : NaN;
     lines.push(
-      `no RSS growth over ${count(run.leak.figure.requests)} requests: ${
+      `RSS growth from ${count(mid[0])} to ${count(s.at(-1)![0])} requests ≤ 5 MB: ${
         Number.isFinite(growth) ? `${growth >= 0 ? "+" : "−"}${mib(Math.abs(growth))}` : "–"
-      } over the second half (${count(mid[0])} → ${count(s.at(-1)![0])}; ${
-        mib(s[0][1])
-      } after warm-up, ${mib(s.at(-1)![1])} at the end) — ${
-        verdict(Number.isFinite(growth) ? growth <= 5 * 1024 : undefined)
-      } (5 MiB allowed for noise)`,
+      } (${mib(s[0][1])} after warm-up, ${mib(s.at(-1)![1])} at the end) — ${
+        verdict(Number.isFinite(growth) ? growth * 1024 <= 5e6 : undefined)
+      }${quick}`,
+    );
+  }
+  const floorCpu = cpuPerRequest(run, FLOOR);
+  for (const name of CODEXGATE) {
+    if (!run.ttfb.has(name) || !Number.isFinite(floorCpu)) continue;
+    const cpu = cpuPerRequest(run, name);
+    lines.push(
+      `CPU per short request through ${name} ≤ the Deno floor's: ${count(cpu)} µs vs ${
+        count(floorCpu)
+      } µs — ${verdict(cpu <= floorCpu)}${
+        run.profile ? " (where it goes: see the profile below)" : ""
+      }`,
+    );
+  }
+  for (const burst of run.bursts) {
+    const limit = BURST_LIMITS[burst.concurrency]?.ttfbGapMs;
+    if (limit === undefined) continue;
+    for (const name of CODEXGATE) {
+      const f = burst.figures.get(name);
+      if (!f) continue;
+      const gap = burstGap(burst, name);
+      lines.push(
+        `TTFB p99 during ${burst.concurrency} streams through ${name} ≤ +${limit} ms vs direct: ${
+          signedMs(gap)
+        }, ${f.errors} errors — ${verdict(f.errors === 0 && gap <= limit)}`,
+      );
+    }
+  }
+  if (!run.bursts.some((b) => BURST_LIMITS[b.concurrency])) {
+    lines.push("TTFB p99 during 100 and 500 streams: not measured (no burst of these sizes)");
+  }
+  const chatFlood = run.flood.get(CHAT);
+  if (chatFlood) {
+    const rate = median(chatFlood.deltasPerSec);
+    const cpu = median(chatFlood.cpuUsPerDelta);
+    lines.push(
+      `throughput through chat ≥ 400,000 deltas/s and ≤ 3 µs CPU per delta: ${
+        count(rate)
+      } deltas/s, ${fixed(cpu)} µs — ${verdict(rate >= 400_000 && cpu <= 3)}${
+        run.mode === "quick" ? " (quick mode: a short stream, startup-dominated)" : ""
+      }`,
+    );
+  }
+  const plain = run.ttfb.get(CHAT_V8_DEFAULTS);
+  if (plain) {
+    const parts = [
+      `TTFB p50 ${signedMs(ttfbP50(run, CHAT) - ttfbP50(run, CHAT_V8_DEFAULTS))}`,
+      `CPU per short request ${count(cpuPerRequest(run, CHAT))} vs ${
+        count(cpuPerRequest(run, CHAT_V8_DEFAULTS))
+      } µs`,
+    ];
+    const a = run.flood.get(CHAT);
+    const b = run.flood.get(CHAT_V8_DEFAULTS);
+    if (a && b) {
+      parts.push(
+        `flood ${count(median(a.deltasPerSec))} vs ${count(median(b.deltasPerSec))} deltas/s, ${
+          fixed(median(a.cpuUsPerDelta))
+        } vs ${fixed(median(b.cpuUsPerDelta))} µs per delta`,
+      );
+    }
+    for (const burst of run.bursts) {
+      parts.push(
+        `${burst.concurrency} streams: TTFB p99 ${signedMs(burstGap(burst, CHAT))} vs ${
+          signedMs(burstGap(burst, CHAT_V8_DEFAULTS))
+        } over direct, peak RSS ${mib(burstPeak(run, burst.concurrency, CHAT))} vs ${
+          mib(burstPeak(run, burst.concurrency, CHAT_V8_DEFAULTS))
+        }`,
+      );
+    }
+    lines.push(
+      `what the start task's V8 flags (\`${run.startFlags}\`) cost, chat with them vs without: ${
+        parts.join("; ")
+      }`,
     );
   }
   return lines;
+}
+
+/** The added p50 TTFB targets of issue 9, kept so runs stay comparable. */
+function issue9Lines(run: BenchRun): string[] {
+  const direct = ttfbP50(run, DIRECT);
+  return ([[CHAT, 1], [RESPONSES, 0.5]] as const).map(([name, limit]) => {
+    if (!run.ttfb.has(name)) return `added p50 TTFB of ${name} ≤ ${limit} ms: not measured`;
+    const added = ttfbP50(run, name) - direct;
+    return `added p50 TTFB of ${name} ≤ ${limit} ms: ${signedMs(added)} — ${
+      verdict(added <= limit)
+    }`;
+  });
+}
+
+function phaseSection(run: BenchRun): string {
+  const rows = run.phases.map((p) => [p.name, `${p.seconds.toFixed(1)} s`, p.loadStart, p.loadEnd]);
+  return `### Phases and the machine's load\n\n${
+    table(["phase", "took", "load average at start (1/5/15 min)", "at end"], rows)
+  }\n\nThe client, the upstream and every proxy share the machine's cores; a load average above the core count means other work was running too.\n`;
 }
 
 function ttfbSection(run: BenchRun): string {
@@ -333,10 +470,16 @@ function burstSection(run: BenchRun, burst: BenchRun["bursts"][number]): string 
 }
 
 function coldSection(run: BenchRun): string {
+  const floor = run.coldStarts.find((c) => c.name === FLOOR);
   const rows = run.coldStarts.map((c) => [
     c.name,
     `${ms(median(c.healthMs))} (p99 ${ms(p99(c.healthMs))})`,
     `${ms(median(c.firstAnswerMs))} (p99 ${ms(p99(c.firstAnswerMs))})`,
+    floor
+      ? `${ratio(median(c.healthMs) / median(floor.healthMs))}; ${
+        ratio(median(c.firstAnswerMs) / median(floor.firstAnswerMs))
+      }`
+      : "–",
     ms(median(c.cpuMs)),
     String(c.healthMs.length),
   ]);
@@ -345,10 +488,11 @@ function coldSection(run: BenchRun): string {
       "program",
       "spawn → first /health 2xx",
       "spawn → first streamed answer",
+      "× Deno floor (/health; first answer)",
       "CPU used until /health answered",
       "runs",
     ], rows)
-  }\n\ncodexgate runs as \`deno run -A main.ts\` with a warm module cache (one unmeasured start first).\n`;
+  }\n\ncodexgate runs as \`deno run ${run.startFlags} main.ts\` with no config file, the floor as \`deno run --allow-net=127.0.0.1 --allow-env bench/floor.ts\`, both with the repository's deno.json and a warm module cache (one unmeasured start of each first); the programs alternate start by start. CPU is read from /proc in 10 ms ticks.\n`;
 }
 
 function leakSection(run: BenchRun): string {
@@ -362,6 +506,30 @@ function leakSection(run: BenchRun): string {
   }; of the process that ran every other phase: ${mib(run.codexgateHwmKiB ?? NaN)}. Errors: ${
     errorCell(figure.errors, figure.errorSamples)
   }.\n`;
+}
+
+function profileSection(run: BenchRun): string {
+  if (!run.profile) return "";
+  const { requests, cpuUsPerRequest, summary } = run.profile;
+  const perRequest = (msTotal: number) => `${count(msTotal * 1000 / requests)} µs`;
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  const kinds = table(
+    ["kind of code", "share of main-thread busy time", "per request"],
+    summary.byKind.map((k) => [k.name, pct(k.share), perRequest(k.ms)]),
+  );
+  const functions = table(
+    ["function (self time)", "share", "per request"],
+    summary.topFunctions.map((f) => [f.name.replace(/\|/g, "/"), pct(f.share), perRequest(f.ms)]),
+  );
+  return `### Where a short request's CPU goes in codexgate\n\nA V8 CPU profile (\`--cpu-prof\`) of a separate codexgate process serving ${
+    count(requests)
+  } short chat streams one at a time, after a warm-up. The process used ${
+    count(cpuUsPerRequest)
+  } µs of CPU per request (all threads, from /proc, with the profiler's own cost); the main JS thread was busy ${
+    perRequest(summary.busyMs)
+  } per request${
+    summary.windowFound ? "" : " (no idle stretch marked the start: the whole profile counts)"
+  }. The rest runs on Deno's I/O threads (sockets, HTTP parsing), which the profile does not see.\n\n${kinds}\n\n${functions}\n`;
 }
 
 function errorCell(errors: number, samples: readonly string[]): string {

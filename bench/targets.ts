@@ -1,6 +1,7 @@
 /**
  * The paths measured side by side, each as "how to ask for a scenario":
- * direct (client → upstream), nginx (client → nginx → upstream), and
+ * direct (client → upstream), nginx (client → nginx → upstream), the Deno
+ * floor (bench/floor.ts, the least a Deno chat translator can do), and
  * codexgate's `/v1/responses` passthrough and `/v1/chat/completions`.
  *
  * @module
@@ -101,10 +102,10 @@ export function codexgateResponsesTarget(url: string, pids: () => number[]): Tar
   };
 }
 
-/** Client → codexgate `/v1/chat/completions` (translation to chat chunks). */
-export function codexgateChatTarget(url: string, pids: () => number[]): Target {
+/** Client → `/v1/chat/completions` of codexgate or of the floor (translation to chat chunks). */
+export function chatTarget(name: string, url: string, pids: () => number[]): Target {
   return {
-    name: "codexgate /v1/chat/completions",
+    name,
     pids,
     request: (scenario) => ({
       url: `${url}/v1/chat/completions`,

@@ -1,7 +1,8 @@
 /**
- * Starts the three processes of a bench run, each a real subprocess on
- * 127.0.0.1: the bench upstream, codexgate (`deno run -A main.ts`) in front of
- * it with a throwaway CODEX_HOME, and nginx (see nginx_process.ts).
+ * Starts the processes of a bench run, each a real subprocess on 127.0.0.1:
+ * the bench upstream, codexgate in front of it (with the runtime flags of
+ * `deno task start`, read from deno.json) with a throwaway CODEX_HOME, the
+ * Deno floor (bench/floor.ts), and nginx (see nginx_process.ts).
  *
  * @module
  */
@@ -56,30 +57,104 @@ export async function startUpstreamChild(auth: BenchAuth): Promise<UpstreamChild
   return { ...child, origin, baseUrl: `${origin}/backend-api/codex` };
 }
 
-/** A started codexgate. */
-export interface CodexgateChild extends Child {
+/** A started proxy (codexgate or the floor). */
+export interface ProxyChild extends Child {
   url: string;
 }
 
 /**
- * Starts codexgate exactly as a user would (`deno run -A main.ts --port N`),
- * pointed at the upstream; ready when `/health` answers.
+ * The `deno run` flags of `deno task start` (deno.json), e.g.
+ * `["-P=proxy", "--v8-flags=…"]`, so the bench runs codexgate as users do.
+ */
+export function startTaskFlags(denoJson: string = DENO_JSON): string[] {
+  const tasks = (JSON.parse(Deno.readTextFileSync(denoJson)) as { tasks?: Record<string, string> })
+    .tasks;
+  const words = (tasks?.start ?? "").trim().split(/\s+/);
+  const run = words.indexOf("run");
+  const main = words.indexOf("main.ts");
+  if (words[0] !== "deno" || run !== 1 || main < run) {
+    throw new Error(`deno.json tasks.start is not \`deno run … main.ts\`: ${tasks?.start}`);
+  }
+  return words.slice(run + 1, main);
+}
+
+/** The start flags without `--v8-flags=…`: codexgate on V8's default heap sizes. */
+export function withoutV8Flags(flags: readonly string[]): string[] {
+  return flags.filter((f) => !f.startsWith("--v8-flags"));
+}
+
+/** How to start codexgate. */
+export interface CodexgateOptions {
+  /** `deno run` flags; the start task's by default. */
+  flags?: string[];
+  /** Writes a V8 CPU profile into this directory when the process exits. */
+  cpuProfDir?: string;
+  /** Extra arguments for codexgate itself (after `--port N`). */
+  args?: string[];
+}
+
+/**
+ * Starts codexgate as `deno task start` does (`deno run <its flags> main.ts
+ * --port N`), pointed at the upstream; ready when `/health` answers.
  */
 export async function startCodexgate(
   auth: BenchAuth,
   upstream: UpstreamChild,
-): Promise<CodexgateChild> {
+  options: CodexgateOptions = {},
+): Promise<ProxyChild> {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
+  const flags = options.flags ?? startTaskFlags();
+  const profile = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const child = await spawnChild({
     command: Deno.execPath(),
-    args: ["run", "--config", DENO_JSON, "-A", join(ROOT, "main.ts"), "--port", String(port)],
+    args: [
+      "run",
+      "--config",
+      DENO_JSON,
+      ...flags,
+      ...profile,
+      join(ROOT, "main.ts"),
+      "--port",
+      String(port),
+      ...(options.args ?? []),
+    ],
     // cwd is the temp CODEX_HOME, so no ./config.yaml of the developer is picked up.
     cwd: auth.codexHome,
     env: {
       CODEX_HOME: auth.codexHome,
       OPENAI_API_BASE_URL: upstream.baseUrl,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${upstream.origin}/oauth/token`,
+    },
+    readyUrl: `${url}/health`,
+  });
+  return { ...child, url };
+}
+
+/**
+ * Starts the floor (bench/floor.ts) as a bare program: `deno run` with only
+ * the permissions it needs and V8's defaults; ready when `/health` answers.
+ */
+export async function startFloor(auth: BenchAuth, upstream: UpstreamChild): Promise<ProxyChild> {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnChild({
+    command: Deno.execPath(),
+    args: [
+      "run",
+      "--config",
+      DENO_JSON,
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      join(ROOT, "bench/floor.ts"),
+      "--port",
+      String(port),
+    ],
+    cwd: auth.codexHome,
+    env: {
+      BENCH_UPSTREAM: upstream.baseUrl,
+      BENCH_ACCESS_TOKEN: auth.tokens.access_token,
+      BENCH_ACCOUNT_ID: auth.tokens.account_id,
     },
     readyUrl: `${url}/health`,
   });
