@@ -9,8 +9,8 @@
  */
 import type { AccountStatus } from "../auth/account_outcome.ts";
 import { createCredentialService } from "../auth/credential_service.ts";
-import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
-import { ConfigError } from "../errors.ts";
+import type { LoadConfigOptions } from "../config/load_config.ts";
+import { loadSubcommandConfig } from "./load_subcommand_config.ts";
 import { accountStatePath, knownDataDir } from "../state/data_dir.ts";
 import { FileAccountStateStore } from "../state/file_account_state_store.ts";
 import { MemoryAccountStateStore } from "../auth/memory_account_state.ts";
@@ -52,20 +52,12 @@ export async function runAccounts(
     for (const line of USAGE) io.out(line);
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig({
-      path: values.config,
-      env: options.env,
-      readTextFile: options.readTextFile,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`codexgate accounts: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadSubcommandConfig("accounts", {
+    path: values.config,
+    env: options.env,
+    readTextFile: options.readTextFile,
+  }, io);
+  if (config === undefined) return 1;
   const backends = Object.values(config.backends).filter((b) =>
     values.backend === undefined || b.name === values.backend
   );

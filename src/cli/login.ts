@@ -12,8 +12,9 @@ import { shortAccount } from "../auth/auth_snapshot.ts";
 import { accountLoginTarget } from "../auth/account_login_target.ts";
 import { authPathCandidates } from "../auth/discover_auth_path.ts";
 import { readClaims } from "../auth/jwt.ts";
-import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
-import { ConfigError, ProxyError } from "../errors.ts";
+import type { LoadConfigOptions } from "../config/load_config.ts";
+import { loadSubcommandConfig } from "./load_subcommand_config.ts";
+import { ProxyError } from "../errors.ts";
 import { browserSignIn } from "../login/browser_sign_in.ts";
 import { deviceSignIn } from "../login/device_sign_in.ts";
 import type { LoginContext } from "../login/login_context.ts";
@@ -123,20 +124,12 @@ export async function runLogin(args: readonly string[], options: LoginOptions): 
       }`,
     );
   }
-  let config;
-  try {
-    config = loadConfig({
-      path: values.config,
-      env: options.env,
-      readTextFile: options.readTextFile,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`codexgate login: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadSubcommandConfig("login", {
+    path: values.config,
+    env: options.env,
+    readTextFile: options.readTextFile,
+  }, io);
+  if (config === undefined) return 1;
   const backendName = values.backend ?? config.default_backend;
   const backend = config.backends[backendName];
   if (!backend) {

@@ -11,8 +11,9 @@ import { shortAccount } from "../auth/auth_snapshot.ts";
 import { withAuthLock, withAuthWriteLock } from "../auth/auth_write_locks.ts";
 import { credentialSourceFor } from "../auth/credential_source_for.ts";
 import { readClaims } from "../auth/jwt.ts";
-import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
-import { ConfigError, ProxyError } from "../errors.ts";
+import type { LoadConfigOptions } from "../config/load_config.ts";
+import { loadSubcommandConfig } from "./load_subcommand_config.ts";
+import { ProxyError } from "../errors.ts";
 import type { CliIo } from "./cli_io.ts";
 import { parseSubcommandArgs } from "./parse_subcommand_args.ts";
 
@@ -51,20 +52,12 @@ export async function runLogout(args: readonly string[], options: LogoutOptions)
     io.out("and no other file. Asks first when run in a terminal; --yes skips the question.");
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig({
-      path: values.config,
-      env: options.env,
-      readTextFile: options.readTextFile,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`codexgate logout: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadSubcommandConfig("logout", {
+    path: values.config,
+    env: options.env,
+    readTextFile: options.readTextFile,
+  }, io);
+  if (config === undefined) return 1;
   const backend = config.backends[values.backend ?? config.default_backend];
   if (!backend) {
     io.err(

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { loadConfig, type LoadConfigOptions } from "../config/load_config.ts";
-import { ConfigError, ProxyError } from "../errors.ts";
+import type { LoadConfigOptions } from "../config/load_config.ts";
+import { loadSubcommandConfig } from "./load_subcommand_config.ts";
+import { ProxyError } from "../errors.ts";
 import { createLogger } from "../log.ts";
 import { dataDir, usageDbPath } from "../state/data_dir.ts";
 import { SqliteUsageStore } from "../state/sqlite_usage_store.ts";
@@ -60,20 +61,12 @@ export async function runUsage(args: readonly string[], options: UsageOptions): 
     io.err(`codexgate usage: ${(err as Error).message} (see codexgate usage --help)`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig({
-      path: values.config,
-      env: options.env,
-      readTextFile: options.readTextFile,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(`codexgate usage: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadSubcommandConfig("usage", {
+    path: values.config,
+    env: options.env,
+    readTextFile: options.readTextFile,
+  }, io);
+  if (config === undefined) return 1;
   const dir = values["data-dir"] ??
     dataDir(config, options.env, options.platform ?? Deno.build.os);
   const path = usageDbPath(dir);
