@@ -70,8 +70,14 @@ Limits (config server:, see docs/security.md):
   max_requests_in_flight (1000)  body_idle_timeout_seconds (30)  body_timeout_seconds (60)
   body_limit_mb (50)             max_json_depth (128)
 
-Config keys of note: server.api_keys (named client keys), data_dir, usage.history,
-usage.retention_days, limits.poll, limits.interval_seconds (docs/limits-and-usage.md).
+Config keys of note (every key: docs/configuration.md):
+  server.api_keys (named client keys), data_dir, usage.history, usage.retention_days,
+  limits.poll, limits.interval_seconds (docs/limits-and-usage.md)
+  server.websocket_idle_timeout_seconds, server.websocket_max_age_seconds
+  backends.<name>.accounts (several accounts, docs/accounts.md)
+  backends.<name>.login.issuer, .callback_ports, .open_browser (docs/sign-in.md)
+  backends.<name>.extra.codex.image_model
+  capabilities: service_tier (default|fast), auto_compact (docs/websocket-and-compaction.md)
 
 Example:
   codexgate --port 8000
