@@ -7,7 +7,7 @@
  * installed or `unshare -n` is not allowed (docs/testing.md#real-client-tests).
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { CODEX_VERSION, findRealCodexCli } from "../support/real_codex_cli.ts";
+import { CODEX_VERSION, findRealCodexCli, runInLoopbackNetns } from "../support/real_codex_cli.ts";
 import { FAKE_WHAM_USAGE } from "../support/fake_codex.ts";
 import type { UsageRun } from "./codex_cli_usage.netns.ts";
 
@@ -19,25 +19,10 @@ const skipNote = skipReason ? ` (SKIPPED: ${skipReason})` : "";
 
 let report: Promise<UsageRun[]> | undefined;
 function scenario(): Promise<UsageRun[]> {
-  report ??= (async () => {
-    const script = new URL("./codex_cli_usage.netns.ts", import.meta.url).pathname;
-    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-    const out = await new Deno.Command("unshare", {
-      args: [
-        "-n",
-        "sh",
-        "-c",
-        `ip link set lo up && exec ${quote(Deno.execPath())} run -A ${quote(script)} ${
-          quote(codexBin)
-        }`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(out.stdout).trim().split("\n");
-    assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-    return JSON.parse(stdout.at(-1)!) as UsageRun[];
-  })();
+  report ??= runInLoopbackNetns<UsageRun[]>(
+    new URL("./codex_cli_usage.netns.ts", import.meta.url),
+    codexBin,
+  );
   return report;
 }
 

@@ -5,7 +5,7 @@
  * (docs/testing.md#real-client-tests).
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
-import { CODEX_VERSION, findRealCodexCli } from "../support/real_codex_cli.ts";
+import { CODEX_VERSION, findRealCodexCli, runInLoopbackNetns } from "../support/real_codex_cli.ts";
 import { LITE_MODEL, type PhaseReport, type ScenarioReport } from "./codex_cli_scenario.ts";
 
 const found = await findRealCodexCli();
@@ -17,25 +17,10 @@ const skipNote = skipReason ? ` (SKIPPED: ${skipReason})` : "";
 let report: Promise<ScenarioReport> | undefined;
 /** Runs the scenario once for all tests of this file. */
 function scenario(): Promise<ScenarioReport> {
-  report ??= (async () => {
-    const script = new URL("./codex_cli_scenario.ts", import.meta.url).pathname;
-    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-    const out = await new Deno.Command("unshare", {
-      args: [
-        "-n",
-        "sh",
-        "-c",
-        `ip link set lo up && exec ${quote(Deno.execPath())} run -A ${quote(script)} ${
-          quote(codexBin)
-        }`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(out.stdout).trim().split("\n");
-    assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-    return JSON.parse(stdout.at(-1)!) as ScenarioReport;
-  })();
+  report ??= runInLoopbackNetns<ScenarioReport>(
+    new URL("./codex_cli_scenario.ts", import.meta.url),
+    codexBin,
+  );
   return report;
 }
 

@@ -6,7 +6,7 @@
  * saying why, when the CLI or `unshare -n` is unavailable.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { CODEX_VERSION, findRealCodexCli } from "../support/real_codex_cli.ts";
+import { CODEX_VERSION, findRealCodexCli, runInLoopbackNetns } from "../support/real_codex_cli.ts";
 import type { SocketPhaseReport } from "./codex_cli_websocket_scenario.ts";
 
 const found = await findRealCodexCli();
@@ -17,25 +17,10 @@ const skipNote = skipReason ? ` (SKIPPED: ${skipReason})` : "";
 
 let report: Promise<{ phases: SocketPhaseReport[]; sinkholeHits: number }> | undefined;
 function scenario() {
-  report ??= (async () => {
-    const script = new URL("./codex_cli_websocket_scenario.ts", import.meta.url).pathname;
-    const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-    const out = await new Deno.Command("unshare", {
-      args: [
-        "-n",
-        "sh",
-        "-c",
-        `ip link set lo up && exec ${quote(Deno.execPath())} run -A ${quote(script)} ${
-          quote(codexBin)
-        }`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(out.stdout).trim().split("\n");
-    assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
-    return JSON.parse(stdout.at(-1)!);
-  })();
+  report ??= runInLoopbackNetns<{ phases: SocketPhaseReport[]; sinkholeHits: number }>(
+    new URL("./codex_cli_websocket_scenario.ts", import.meta.url),
+    codexBin,
+  );
   return report;
 }
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { join } from "node:path";
+import { assert } from "./assert.ts";
 
 /** The Codex CLI version the tests pin. */
 export const CODEX_VERSION = "0.169.0";
@@ -74,4 +75,30 @@ export async function findRealCodexCli(): Promise<{ bin: string } | { skip: stri
   ], 300_000);
   if (!install?.success) return { skip: `npm could not install @openai/codex@${CODEX_VERSION}` };
   return (await isCodex(bin)) ? { bin } : { skip: `the installed codex at ${bin} does not run` };
+}
+
+/**
+ * Runs `script` (a Deno program) with the Codex CLI binary as its argument
+ * inside a new loopback-only network namespace, and returns the JSON of the
+ * last line it printed (its report).
+ *
+ * @throws {AssertionError} when the program fails (its stderr's tail says why).
+ */
+export async function runInLoopbackNetns<T>(script: URL, codexBin: string): Promise<T> {
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  const out = await new Deno.Command("unshare", {
+    args: [
+      "-n",
+      "sh",
+      "-c",
+      `ip link set lo up && exec ${quote(Deno.execPath())} run -A ${quote(script.pathname)} ${
+        quote(codexBin)
+      }`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(out.success, new TextDecoder().decode(out.stderr).slice(-2000));
+  const stdout = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return JSON.parse(stdout.at(-1)!) as T;
 }
