@@ -24,6 +24,7 @@ import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
 import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
 import { keepServingOnStrayErrors } from "./src/http/keep_serving.ts";
 import { serveOnError } from "./src/http/serve_on_error.ts";
+import { serveRelistening } from "./src/http/serve_relistening.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -89,17 +90,21 @@ async function main(argv: string[]): Promise<number> {
     shutdown: stopping.signal,
     background: true,
   });
-  const server = Deno.serve({
-    hostname: config.server.host,
-    port: config.server.port,
-    onError: serveOnError(logger),
-    onListen: ({ hostname, port }) =>
-      logger.info("codexgate listening", {
-        url: `http://${hostname}:${port}`,
-        version: VERSION,
-        config: config.source,
-      }),
-  }, handler);
+  const server = serveRelistening(
+    {
+      hostname: config.server.host,
+      port: config.server.port,
+      onError: serveOnError(logger),
+      onListen: ({ hostname, port }) =>
+        logger.info("codexgate listening", {
+          url: `http://${hostname}:${port}`,
+          version: VERSION,
+          config: config.source,
+        }),
+    },
+    handler,
+    logger,
+  );
   installGracefulShutdown(server, {
     graceMs: config.server.shutdown_grace_seconds * 1000,
     logger,

@@ -19,7 +19,7 @@ export interface ShutdownOptions {
 
 /** Listens for the signals; returns a function that removes the listeners. */
 export function installGracefulShutdown(
-  server: Deno.HttpServer,
+  server: Pick<Deno.HttpServer, "shutdown">,
   options: ShutdownOptions,
 ): () => void {
   const exit = options.exit ?? ((code: number) => Deno.exit(code));

@@ -51,14 +51,32 @@ export interface RunningMain extends AsyncDisposable {
   stderr: () => string;
 }
 
+/** Options of {@link startMain}. */
+export interface StartMainOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Run under `ulimit -n` of this many file descriptors (through bash; not on Windows). */
+  fdLimit?: number;
+}
+
 /** Starts main.ts serving on a free port; resolves when `/health` answers. */
 export async function startMain(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: StartMainOptions = {},
 ): Promise<RunningMain> {
   const port = await freePort();
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", DENO_JSON, "-A", MAIN, "--port", String(port), ...args],
+  const denoArgs = ["run", "--config", DENO_JSON, "-A", MAIN, "--port", String(port), ...args];
+  const [command, commandArgs] = options.fdLimit === undefined
+    ? [Deno.execPath(), denoArgs]
+    : ["bash", [
+      "-c",
+      `ulimit -n ${options.fdLimit} && exec "$@"`,
+      "bash",
+      Deno.execPath(),
+      ...denoArgs,
+    ]];
+  const process = new Deno.Command(command, {
+    args: commandArgs,
     env: await childEnv(options.env),
     cwd: options.cwd,
     stdin: "null",
