@@ -25,6 +25,7 @@ import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
 import { keepServingOnStrayErrors } from "./src/http/keep_serving.ts";
 import { serveOnError } from "./src/http/serve_on_error.ts";
 import { serveRelistening } from "./src/http/serve_relistening.ts";
+import { OpenSockets } from "./src/http/open_sockets.ts";
 import { createLogger } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -83,11 +84,13 @@ async function main(argv: string[]): Promise<number> {
   });
   for (const note of authNotes) logger[note.level](note.message, note.fields);
   const stopping = new AbortController();
+  const sockets = new OpenSockets();
   const handler = createHandler({
     config,
     env,
     logger,
     shutdown: stopping.signal,
+    sockets,
     background: true,
   });
   const server = serveRelistening(
@@ -108,7 +111,10 @@ async function main(argv: string[]): Promise<number> {
   installGracefulShutdown(server, {
     graceMs: config.server.shutdown_grace_seconds * 1000,
     logger,
-    onStopping: () => stopping.abort(),
+    onStopping: () => {
+      stopping.abort();
+      return sockets.settled();
+    },
   });
   await server.finished;
   return 0;

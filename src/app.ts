@@ -146,6 +146,8 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
         maxAgeMs: config.server.websocket_max_age_seconds * 1000,
         id: requestId,
         logger: app.logger,
+        shutdown: app.shutdown,
+        sockets: app.sockets,
       });
     }
     if (frontend && path === frontend.path) {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { OpenSockets } from "./http/open_sockets.ts";
 import { codexHomeDir } from "./auth/discover_auth_path.ts";
 import { type CompiledRule, compileReactorRules } from "./capabilities/reactor_rules.ts";
 import type { ResolvedConfig } from "./config/load_config.ts";
@@ -41,6 +42,8 @@ export interface AppDeps {
   events?: RequestEvents;
   /** Aborted when the server shuts down: long-lived answers (the live stream) end. */
   shutdown?: AbortSignal;
+  /** Where WebSockets are counted while open (main.ts waits for them at shutdown). */
+  sockets?: OpenSockets;
   /**
    * Start background work (the usage poll) now. main.ts does; tests leave it
    * off or call `limits.start()` themselves.
@@ -73,6 +76,10 @@ export interface AppContext {
   startedAt: number;
   /** The status page: built page, sessions, live stream (docs/status-page.md). */
   ui: StatusUi;
+  /** Aborted when the server shuts down (ends sockets and the live stream). */
+  shutdown?: AbortSignal;
+  /** The WebSockets open right now. */
+  sockets: OpenSockets;
 }
 
 /** Builds the context from the dependencies. */
@@ -148,6 +155,8 @@ export function createAppContext(deps: AppDeps): AppContext {
     metrics,
     accountErrors,
     startedAt: now(),
+    shutdown: deps.shutdown,
+    sockets: deps.sockets ?? new OpenSockets(),
     ui: createStatusUi({
       apiKeys: clientKeys(config.server).map((k) => k.key),
       events,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { OpenSockets } from "../http/open_sockets.ts";
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { Logger } from "../log.ts";
 import type { CanonicalRequest, Dialect } from "../request/request_model.ts";
@@ -101,4 +102,8 @@ export interface UpgradeOptions {
   /** The upgrade request's id. */
   id: string;
   logger: Logger;
+  /** Aborted when the server shuts down: sockets close (1001) once their turn is done. */
+  shutdown?: AbortSignal;
+  /** Where an open socket is counted until it closes. */
+  sockets?: OpenSockets;
 }

@@ -11,8 +11,12 @@ import type { Logger } from "../log.ts";
 export interface ShutdownOptions {
   graceMs: number;
   logger: Logger;
-  /** Called once when shutdown starts (ends long-lived answers such as the live stream). */
-  onStopping?: () => void;
+  /**
+   * Called once when shutdown starts (ends long-lived answers such as the live
+   * stream); the listener closes once what it returns settles (open WebSockets
+   * ending their turns), or at the end of the grace period.
+   */
+  onStopping?: () => void | Promise<void>;
   /** Process exit; injectable for tests. */
   exit?: (code: number) => void;
 }
@@ -31,7 +35,7 @@ export function installGracefulShutdown(
       return;
     }
     stopping = true;
-    options.onStopping?.();
+    const ending = options.onStopping?.();
     options.logger.info("shutting down: no new connections, waiting for running requests", {
       signal,
       grace_seconds: options.graceMs / 1000,
@@ -42,7 +46,7 @@ export function installGracefulShutdown(
       });
       exit(0);
     }, options.graceMs);
-    server.shutdown().then(() => {
+    Promise.resolve(ending).catch(() => {}).then(() => server.shutdown()).then(() => {
       clearTimeout(timer);
       options.logger.info("shut down cleanly");
     });

@@ -4,6 +4,7 @@ import { startFakeCodex } from "../support/fake_codex.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
 import { startMain, subprocessEnv } from "../support/run_main.ts";
 import { authJson, makeTokenSet } from "../support/tokens.ts";
+import { openTestSocket } from "../support/ws_client.ts";
 import { settlesWithin, waitFor } from "./ops_helpers.ts";
 
 Deno.test("shutdown: SIGTERM during a stream lets it finish, refuses new work, exits 0", async () => {
@@ -98,6 +99,46 @@ Deno.test("shutdown: a stream longer than shutdown_grace_seconds is cut, exit 0"
     assert(performance.now() - started < 8000, "exited soon after the grace period");
     assertEquals(await pending, "cut");
     assertStringIncludes(main.stderr(), "grace period over");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("shutdown: SIGTERM closes an idle WebSocket (1001) at once and lets a busy one finish its turn first", async () => {
+  await using fake = await startFakeCodex();
+  const home = await Deno.makeTempDir({ prefix: "codexgate-shutdown-" });
+  const tokens = makeTokenSet();
+  fake.accept(tokens);
+  await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
+  const env = subprocessEnv(home, {
+    OPENAI_API_BASE_URL: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+  });
+  try {
+    await using main = await startMain([], { env, cwd: home });
+    const idle = await openTestSocket(main.url);
+    const busy = await openTestSocket(main.url);
+    fake.enqueue({
+      kind: "events",
+      events: new ScriptBuilder().text("still answered", { chunks: 5 }).completed(),
+      delayMs: 200,
+    });
+    busy.send({
+      type: "response.create",
+      model: "gpt-5.4",
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }],
+    });
+    await busy.next((f) => f.type === "response.created");
+    const started = performance.now();
+    main.process.kill("SIGTERM");
+    assertEquals(await idle.closed, { code: 1001, reason: "server shutting down" });
+    const frames = await busy.turn();
+    assertEquals(frames.at(-1)?.type, "response.completed", "the running turn finished");
+    assertEquals(await busy.closed, { code: 1001, reason: "server shutting down" });
+    assert(await settlesWithin(main.process.status, 10_000), "the process exited");
+    assertEquals((await main.process.status).code, 0);
+    // Well inside the 30 s grace period: nothing waited for an idle socket.
+    assert(performance.now() - started < 10_000, "exited without waiting out the grace period");
   } finally {
     await Deno.remove(home, { recursive: true });
   }

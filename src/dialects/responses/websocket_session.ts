@@ -30,6 +30,8 @@ export interface ResponsesSocketOptions extends UpgradeOptions {
 
 /** Close code for a normal end (idle, age limit). */
 const NORMAL_CLOSURE = 1000;
+/** Close code for a server that is shutting down. */
+const GOING_AWAY = 1001;
 /** Upgrade headers that must not reach a turn's synthetic request. */
 const UPGRADE_ONLY = /^(upgrade|connection|sec-websocket-.*|content-length|transfer-encoding)$/i;
 /** Response headers an error frame carries (what the client needs to back off and account). */
@@ -69,8 +71,10 @@ class ResponsesSocket {
   #queue: Promise<void> = Promise.resolve();
   #running = 0;
   #turns = 0;
-  #expired = false;
+  /** Set at the age limit or at shutdown: no new turn; the close once the running one ends. */
+  #ending: { code: number; reason: string } | undefined;
   #closed = false;
+  readonly #done = Promise.withResolvers<void>();
   #turnAbort = new AbortController();
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #ageTimer: ReturnType<typeof setTimeout> | undefined;
@@ -91,11 +95,18 @@ class ResponsesSocket {
     const socket = this.#socket;
     socket.onopen = () => {
       this.#options.logger.info("websocket opened", { id: this.#options.id });
+      this.#options.sockets?.track(this.#done.promise);
       this.#armIdle();
       this.#ageTimer = setTimeout(() => this.#onMaxAge(), this.#options.maxAgeMs);
+      this.#options.shutdown?.addEventListener("abort", this.#onShutdown);
+      if (this.#options.shutdown?.aborted) this.#onShutdown();
     };
     socket.onmessage = (event) => this.#onFrame(event.data);
-    socket.onclose = (event) => this.#onClose(event.code, event.reason);
+    socket.onclose = (event) => {
+      this.#onClose(event.code, event.reason);
+      // Only now is the close handshake over (a shutdown waits for it).
+      this.#done.resolve();
+    };
     socket.onerror = () => {/* onclose follows and says why */};
   }
 
@@ -147,7 +158,7 @@ class ResponsesSocket {
         `Unknown frame type ${JSON.stringify(type)}: send \`response.create\`.`,
       );
     }
-    if (this.#expired) return this.#refuseExpired();
+    if (this.#ending) return this.#refuseEnding(this.#ending);
     this.#running++;
     this.#queue = this.#queue.then(() => this.#runTurn(body)).catch((err) =>
       this.#options.logger.error("websocket turn failed", {
@@ -157,7 +168,7 @@ class ResponsesSocket {
     ).finally(() => {
       this.#running--;
       this.#armIdle();
-      if (this.#expired && this.#running === 0) this.#close("connection limit reached");
+      if (this.#ending && this.#running === 0) this.#close(this.#ending.reason, this.#ending.code);
     });
   }
 
@@ -278,22 +289,38 @@ class ResponsesSocket {
     this.#send({ type: "error", status, error: { type, code, message } });
   }
 
-  #refuseExpired(): void {
-    this.#sendError(
-      400,
-      "invalid_request_error",
-      "websocket_connection_limit_reached",
-      `This WebSocket reached its limit (${
-        Math.round(this.#options.maxAgeMs / 60000)
-      } minutes). Open a new connection to continue.`,
-    );
-    this.#close("connection limit reached");
+  #refuseEnding(ending: { code: number; reason: string }): void {
+    if (ending.code === GOING_AWAY) {
+      this.#sendError(
+        503,
+        "server_error",
+        "server_shutting_down",
+        "codexgate is shutting down: open a new connection once it is back.",
+      );
+    } else {
+      this.#sendError(
+        400,
+        "invalid_request_error",
+        "websocket_connection_limit_reached",
+        `This WebSocket reached its limit (${
+          Math.round(this.#options.maxAgeMs / 60000)
+        } minutes). Open a new connection to continue.`,
+      );
+    }
+    this.#close(ending.reason, ending.code);
   }
 
   #onMaxAge(): void {
-    this.#expired = true;
+    this.#end(NORMAL_CLOSURE, "connection limit reached");
+  }
+
+  /** Shutdown waits for open sockets: an idle one closes now, a busy one after its turn. */
+  readonly #onShutdown = () => this.#end(GOING_AWAY, "server shutting down");
+
+  #end(code: number, reason: string): void {
+    this.#ending ??= { code, reason };
     // A turn in flight may finish; the socket closes after it.
-    if (this.#running === 0) this.#close("connection limit reached");
+    if (this.#running === 0) this.#close(this.#ending.reason, this.#ending.code);
   }
 
   #armIdle(): void {
@@ -310,10 +337,10 @@ class ResponsesSocket {
     this.#socket.send(JSON.stringify(value));
   }
 
-  #close(reason: string): void {
+  #close(reason: string, code = NORMAL_CLOSURE): void {
     if (this.#closed) return;
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(NORMAL_CLOSURE, reason);
-    this.#onClose(NORMAL_CLOSURE, reason);
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+    this.#onClose(code, reason);
   }
 
   #onClose(code: number, reason: string): void {
@@ -321,6 +348,7 @@ class ResponsesSocket {
     this.#closed = true;
     clearTimeout(this.#idleTimer);
     clearTimeout(this.#ageTimer);
+    this.#options.shutdown?.removeEventListener("abort", this.#onShutdown);
     // A client that left takes its turn with it: the upstream request ends too.
     this.#turnAbort.abort();
     this.#options.logger.info("websocket closed", {
