@@ -67,3 +67,12 @@ export function catalogTiers(entry: CatalogModel): string[] {
   }
   return [...new Set(ids)];
 }
+
+/** Service-tier names that mean fast mode (the catalog lists `priority`, the Codex CLI says `fast`). */
+export const FAST_VALUES: ReadonlySet<string> = new Set(["fast", "priority"]);
+
+/** Whether a catalog entry offers the priority tier; unknown (no entry) counts as yes. */
+export function offersFast(entry: CatalogModel | undefined): boolean {
+  if (!entry) return true;
+  return catalogTiers(entry).some((t) => FAST_VALUES.has(t));
+}

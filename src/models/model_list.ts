@@ -1,15 +1,21 @@
 /**
  * `GET /v1/models` and `GET /v1/models/{id}` in OpenAI's list shape, built
  * from every backend's catalog (docs/backend-protocol.md#model-catalog):
- * visible models, their effort
- * variants (`gpt-5.4-high`) and the configured aliases.
+ * visible models, their effort variants (`gpt-5.4-high`), fast-mode
+ * variants (`gpt-5.4-fast`, `gpt-5.4-high-fast`) and the configured aliases.
  *
  * @module
  */
 import type { Capabilities } from "../capabilities/schema.ts";
 import type { ResolvedBackend, ResolvedConfig } from "../config/load_config.ts";
 import { mergeCapabilityLayers } from "../capabilities/merge_capability_layers.ts";
-import { type Catalog, type CatalogModel, type CatalogSource, catalogTiers } from "./catalog.ts";
+import {
+  type Catalog,
+  type CatalogModel,
+  type CatalogSource,
+  catalogTiers,
+  offersFast,
+} from "./catalog.ts";
 import type { CatalogService } from "./catalog_service.ts";
 import { clientModelId, resolveModel, visibleModels } from "./resolve_model.ts";
 
@@ -38,6 +44,8 @@ export interface ModelEntry {
   protocol: string;
   /** The backend's effective default capabilities (a request may override them). */
   capabilities: Readonly<Capabilities>;
+  /** The tier this name implies (`priority` for a `-fast` name). */
+  service_tier?: string;
   /** For an alias: the name it stands for. */
   alias_for?: string;
   /** Where the backend's catalog came from. */
@@ -70,11 +78,22 @@ export async function listModels(
     const slugs = new Set(catalog.models.map((m) => m.slug));
     for (const model of visibleModels(catalog)) {
       const id = clientModelId(model.slug, backend, config);
+      // Fast mode by name (`-fast`, after any effort) for the models that offer it.
+      const fast = offersFast(model);
       add(modelEntry(id, backend, catalog, model));
+      if (fast && !slugs.has(`${model.slug}-fast`)) {
+        add(modelEntry(`${id}-fast`, backend, catalog, model, { service_tier: "priority" }));
+      }
       for (const effort of efforts(model)) {
         // A real slug of that name wins over the convention.
         if (slugs.has(`${model.slug}-${effort}`)) continue;
         add(modelEntry(`${id}-${effort}`, backend, catalog, model, { reasoning_effort: effort }));
+        if (fast && !slugs.has(`${model.slug}-${effort}-fast`)) {
+          add(modelEntry(`${id}-${effort}-fast`, backend, catalog, model, {
+            reasoning_effort: effort,
+            service_tier: "priority",
+          }));
+        }
       }
     }
   });
@@ -104,6 +123,7 @@ export async function retrieveModel(
   const model = resolved.entry ?? { slug: resolved.slug };
   const entry = modelEntry(id, resolved.backend, resolved.catalog, model, {
     reasoning_effort: resolved.effort,
+    ...(resolved.fast ? { service_tier: "priority" } : {}),
   });
   if (Object.hasOwn(config.aliases, id)) entry.alias_for = config.aliases[id];
   return entry;
@@ -120,7 +140,7 @@ function modelEntry(
   backend: ResolvedBackend,
   catalog: Catalog,
   model: CatalogModel,
-  extra: { reasoning_effort?: string } = {},
+  extra: { reasoning_effort?: string; service_tier?: string } = {},
 ): ModelEntry {
   const capabilities = mergeCapabilityLayers(backend.extra.codex.default_capabilities);
   const entry: ModelEntry = {
@@ -140,6 +160,7 @@ function modelEntry(
   if (levels.length > 0) entry.reasoning_efforts = levels;
   if (model.default_reasoning_level) entry.default_reasoning_effort = model.default_reasoning_level;
   if (extra.reasoning_effort) entry.reasoning_effort = extra.reasoning_effort;
+  if (extra.service_tier) entry.service_tier = extra.service_tier;
   if (typeof model.context_window === "number") entry.context_window = model.context_window;
   const tiers = catalogTiers(model);
   if (tiers.length > 0) entry.service_tiers = tiers;

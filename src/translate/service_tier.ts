@@ -7,7 +7,7 @@
  * @module
  */
 import { badRequest } from "../errors.ts";
-import { type CatalogModel, catalogTiers } from "../models/catalog.ts";
+import { type CatalogModel, catalogTiers, FAST_VALUES, offersFast } from "../models/catalog.ts";
 
 /** What decides the tier of one request. */
 export interface ServiceTierInput {
@@ -24,7 +24,6 @@ export interface ServiceTierInput {
 }
 
 /** The client values that mean fast mode. */
-const FAST_VALUES: ReadonlySet<string> = new Set(["fast", "priority"]);
 
 /**
  * Takes a client's `service_tier` into the request: kept for translate, and
@@ -66,12 +65,6 @@ export function chooseServiceTier(input: ServiceTierInput): "priority" | undefin
       `or pick a model whose service_tiers include priority (see GET /v1/models).`,
     { param: "service_tier", code: "unsupported_value" },
   );
-}
-
-/** Whether a catalog entry offers the priority tier; unknown (no entry) counts as yes. */
-export function offersFast(entry: CatalogModel | undefined): boolean {
-  if (!entry) return true;
-  return catalogTiers(entry).some((t) => FAST_VALUES.has(t));
 }
 
 function listedTiers(entry: CatalogModel | undefined): string {

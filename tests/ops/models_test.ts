@@ -35,10 +35,15 @@ Deno.test("models: /v1/models lists visible models, effort variants and aliases 
   for await (const model of client.models.list()) ids.push(model.id);
   assertEquals(ids, [
     "gpt-5.4",
+    "gpt-5.4-fast",
     "gpt-5.4-low",
+    "gpt-5.4-low-fast",
     "gpt-5.4-medium",
+    "gpt-5.4-medium-fast",
     "gpt-5.4-high",
+    "gpt-5.4-high-fast",
     "gpt-5.4-xhigh",
+    "gpt-5.4-xhigh-fast",
     "gpt-5.4-mini",
     "gpt-5.4-mini-low",
     "gpt-5.4-mini-medium",
