@@ -4,13 +4,17 @@
  * and codexgate binds again once descriptors are free. A real process under a
  * low `ulimit -n`, because the failure only exists at the socket level.
  */
-import { join } from "node:path";
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { startFakeCodex } from "../support/fake_codex.ts";
 import { ScriptBuilder } from "../support/fake_script.ts";
-import { startMain, subprocessEnv } from "../support/run_main.ts";
-import { authJson, makeTokenSet } from "../support/tokens.ts";
-import { settlesWithin, waitFor } from "./ops_helpers.ts";
+import { startMain } from "../support/run_main.ts";
+import {
+  chatStreamContent,
+  settlesWithin,
+  signedInHome,
+  startCountingStream,
+  waitFor,
+} from "./ops_helpers.ts";
 
 const FD_LIMIT = 160;
 
@@ -20,33 +24,15 @@ Deno.test({
   ignore: Deno.build.os === "windows",
   async fn() {
     await using fake = await startFakeCodex();
-    const home = await Deno.makeTempDir({ prefix: "codexgate-fds-" });
-    const tokens = makeTokenSet();
-    fake.accept(tokens);
-    await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
-    const env = subprocessEnv(home, {
-      OPENAI_API_BASE_URL: fake.baseUrl,
-      CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
-      XDG_DATA_HOME: join(home, "data"),
-    });
+    await using signedIn = await signedInHome(fake);
+    const { home, env } = signedIn;
     const flood: Deno.Conn[] = [];
     try {
       await using main = await startMain([], { env, cwd: home, fdLimit: FD_LIMIT });
       // A stream that runs through the whole flood.
-      const words = Array.from({ length: 20 }, (_, i) => `w${i} `);
-      fake.enqueue({
-        kind: "events",
-        events: new ScriptBuilder().text(words).completed(),
+      const { response: stream, words } = await startCountingStream(main.url, fake, {
+        count: 20,
         delayMs: 150,
-      });
-      const stream = await fetch(`${main.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          model: "gpt-5.4",
-          stream: true,
-          messages: [{ role: "user", content: "count" }],
-        }),
       });
       assertEquals(stream.status, 200);
       const streamText = stream.text();
@@ -81,9 +67,11 @@ Deno.test({
       assertStringIncludes(main.stderr(), "listening again");
 
       const text = await streamText;
-      const content = text.split("\n\n").filter((f) => f.startsWith("data: {"))
-        .map((f) => JSON.parse(f.slice(6)).choices?.[0]?.delta?.content ?? "").join("");
-      assertEquals(content, words.join(""), "the stream accepted before the flood completed");
+      assertEquals(
+        chatStreamContent(text),
+        words.join(""),
+        "the stream accepted before the flood completed",
+      );
 
       // Still a whole proxy, not just a health check.
       fake.enqueue({ kind: "events", events: new ScriptBuilder().text(["again"]).completed() });
@@ -101,7 +89,6 @@ Deno.test({
       assertEquals((await main.process.status).code, 0);
     } finally {
       for (const conn of flood) conn.close();
-      await Deno.remove(home, { recursive: true });
     }
   },
 });

@@ -3,6 +3,11 @@
  *
  * @module
  */
+import { join } from "node:path";
+import type { FakeCodex } from "../support/fake_codex.ts";
+import { ScriptBuilder } from "../support/fake_script.ts";
+import { subprocessEnv } from "../support/run_main.ts";
+import { authJson, makeTokenSet, type TokenSet } from "../support/tokens.ts";
 
 /** Posts a chat completion and returns status, headers and the parsed or raw body. */
 export async function postChat(
@@ -51,4 +56,66 @@ export async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
     if (performance.now() > until) throw new Error("waitFor: condition not met in time");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A throwaway HOME signed in to `fake`, and the env a main.ts process needs to use both. */
+export interface SignedInHome extends AsyncDisposable {
+  home: string;
+  env: Record<string, string>;
+  tokens: TokenSet;
+}
+
+/** Creates a HOME with a valid auth.json that `fake` accepts (removed on dispose). */
+export async function signedInHome(
+  fake: FakeCodex,
+  extraEnv: Record<string, string> = {},
+): Promise<SignedInHome> {
+  const home = await Deno.makeTempDir({ prefix: "codexgate-ops-" });
+  const tokens = makeTokenSet();
+  fake.accept(tokens);
+  await Deno.writeTextFile(join(home, "auth.json"), authJson(tokens), { mode: 0o600 });
+  const env = subprocessEnv(home, {
+    OPENAI_API_BASE_URL: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+    ...extraEnv,
+  });
+  return {
+    home,
+    env,
+    tokens,
+    [Symbol.asyncDispose]: () => Deno.remove(home, { recursive: true }),
+  };
+}
+
+/**
+ * Starts a streamed chat completion whose answer is `count` words, one every
+ * `delayMs` from the fake; returns the open response and the words to expect.
+ */
+export async function startCountingStream(
+  url: string,
+  fake: FakeCodex,
+  options: { count: number; delayMs: number },
+): Promise<{ response: Response; words: string[] }> {
+  const words = Array.from({ length: options.count }, (_, i) => `w${i} `);
+  fake.enqueue({
+    kind: "events",
+    events: new ScriptBuilder().text(words).completed(),
+    delayMs: options.delayMs,
+  });
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "gpt-5.4",
+      stream: true,
+      messages: [{ role: "user", content: "count" }],
+    }),
+  });
+  return { response, words };
+}
+
+/** The text content of a Chat Completions SSE stream's deltas. */
+export function chatStreamContent(sse: string): string {
+  return sse.split("\n\n").filter((f) => f.startsWith("data: {"))
+    .map((f) => JSON.parse(f.slice(6)).choices?.[0]?.delta?.content ?? "").join("");
 }
