@@ -193,10 +193,11 @@ async function complete(
     record.backend = backend.name;
 
     // 1. resolveAuth: the conversation keeps its account while that account can serve
+    const conversation = conversationKey(incoming.request);
     const auth = await resolveAuth(backend, {
       credentials: state.credentials,
       signal: request.signal,
-      conversation: conversationKey(incoming.request),
+      conversation,
     });
     // 2. mergeCapabilities
     const capabilities = mergeCapabilities(backend, incoming.capabilities);
@@ -207,6 +208,7 @@ async function complete(
       effortParam: frontend.effortParam,
       environment: incoming.environment,
       requestId,
+      conversationKey: conversation,
     });
     if (upstream.notes?.length) {
       logger.debug("repaired input", { requestId, notes: upstream.notes });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256, toBase64 } from "../core/sha256.ts";
 import template from "./page.html" with { type: "text" };
 import { pageFunctions } from "./page_render.ts";
 import { paletteCss } from "./palette.ts";
@@ -25,7 +25,7 @@ export function buildStatusPage(): StatusPage {
   const inline = (tag: string) => {
     const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html);
     if (!match) throw new Error(`page.html has no <${tag}>`);
-    return `'sha256-${createHash("sha256").update(match[1]).digest("base64")}'`;
+    return `'sha256-${toBase64(sha256(match[1]))}'`;
   };
   const contentSecurityPolicy = [
     "default-src 'none'",
