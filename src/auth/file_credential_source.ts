@@ -28,15 +28,16 @@ import {
 } from "./auth_snapshot.ts";
 import type { Credentials, CredentialSource } from "./credentials.ts";
 import { describeKeyringStorage } from "./keyring_hint.ts";
-import {
-  refreshAuthFile,
-  RefreshRefused,
-  saveUnsavedSignIn,
-  type UnsavedSignIn,
-} from "./refresh_auth_file.ts";
+import type { UnsavedSignIn } from "./refresh_auth_file.ts";
 import { SingleFlight } from "./single_flight.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+
+/**
+ * The refresh and the auth.json writes load with the first refresh: serving
+ * with a fresh token needs neither (docs/operations.md#startup-and-memory).
+ */
+const loadRefresh = () => import("./refresh_auth_file.ts");
 
 /** Re-exported for callers that build credentials from a {@link FileCredentialSource.read}. */
 export { toCredentials } from "./auth_snapshot.ts";
@@ -174,12 +175,14 @@ export class FileCredentialSource implements CredentialSource {
     unsaved.saving = true;
     unsaved.lastAttempt = now;
     const { logger } = this.#options;
-    saveUnsavedSignIn(unsaved.signIn, {
-      platform: this.#options.platform ?? Deno.build.os,
-      lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
-      read: (path) => readAuthSnapshot(path, () => this.missingError()),
-      logger,
-    }).then((outcome) => {
+    loadRefresh().then(({ saveUnsavedSignIn }) =>
+      saveUnsavedSignIn(unsaved.signIn, {
+        platform: this.#options.platform ?? Deno.build.os,
+        lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
+        read: (path) => readAuthSnapshot(path, () => this.missingError()),
+        logger,
+      })
+    ).then((outcome) => {
       if (this.#unsaved !== unsaved) return;
       this.#unsaved = undefined;
       if (outcome === "saved") {
@@ -267,6 +270,7 @@ export class FileCredentialSource implements CredentialSource {
   async #refreshNow(stale: AuthSnapshot): Promise<AuthSnapshot> {
     const settings = this.#options.refresh!;
     const { logger } = this.#options;
+    const { refreshAuthFile, RefreshRefused } = await loadRefresh();
     try {
       const { snapshot, unsaved } = await refreshAuthFile(stale, {
         tokenUrl: settings.tokenUrl,
