@@ -35,7 +35,7 @@ import type { Logger } from "../log.ts";
 
 /**
  * The refresh and the auth.json writes load with the first refresh: serving
- * with a fresh token needs neither (docs/operations.md#startup-and-memory).
+ * with a fresh token needs neither (docs/operations.md#startup).
  */
 const loadRefresh = () => import("./refresh_auth_file.ts");
 

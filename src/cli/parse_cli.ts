@@ -1,7 +1,7 @@
 /**
  * Command-line parsing: flags and subcommands, no side effects. Hand-written
  * rather than `node:util`'s `parseArgs`, which would load Deno's Node
- * compatibility layer on every start (docs/operations.md#startup-and-memory).
+ * compatibility layer on every start (docs/operations.md#startup).
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * The few path operations codexgate needs (a directory + a file name, a
  * file's directory and name), for POSIX and Windows paths, without
  * `node:path`: its first import loads Deno's Node compatibility layer, which
- * costs tens of milliseconds at startup (docs/operations.md#startup-and-memory).
+ * costs tens of milliseconds at startup (docs/operations.md#startup).
  * Results match `node:path` for these uses (tests/core_path_test.ts).
  *
  * @module

@@ -2,7 +2,7 @@
  * SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), synchronous and in plain
  * TypeScript. Web Crypto's digest is async, and `node:crypto` loads Deno's
  * Node compatibility layer, which costs tens of milliseconds at startup; what
- * is hashed here is short (docs/operations.md#startup-and-memory).
+ * is hashed here is short (docs/operations.md#startup).
  *
  * @module
  */
