@@ -67,9 +67,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
     source = options.path;
   } else {
     const text = read(DEFAULT_CONFIG_FILE);
-    config = text === undefined
-      ? defaultConfig()
-      : parseConfigText(text, DEFAULT_CONFIG_FILE);
+    config = text === undefined ? defaultConfig() : parseConfigText(text, DEFAULT_CONFIG_FILE);
     if (text !== undefined) source = DEFAULT_CONFIG_FILE;
   }
   return resolveConfig(config, { env, flags: options.flags ?? {}, source });

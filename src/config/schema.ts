@@ -8,11 +8,7 @@ import { z } from "zod";
 import { ENVIRONMENT_KEYS } from "../capabilities/environment_override.ts";
 import { compileReactorRule, REACTOR_ACTIONS } from "../capabilities/reactor_rules.ts";
 import { CAPABILITY_VALUES } from "../capabilities/schema.ts";
-import {
-  DEFAULT_CALLBACK_PORTS,
-  DEFAULT_CLIENT_ID,
-  DEFAULT_CLIENT_VERSION,
-} from "./defaults.ts";
+import { DEFAULT_CALLBACK_PORTS, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_VERSION } from "./defaults.ts";
 
 export {
   DEFAULT_BASE_URL,
