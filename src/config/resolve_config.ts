@@ -8,7 +8,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { DEFAULT_BASE_URL, DEFAULT_ISSUER, DEFAULT_TOKEN_URL } from "./defaults.ts";
+import { DEFAULT_BASE_URL, DEFAULT_ISSUER, DEFAULT_TOKEN_URL } from "./constants.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 
 /** A backend whose URLs are settled. */

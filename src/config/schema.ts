@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ENVIRONMENT_KEYS } from "../capabilities/environment_override.ts";
 import { compileReactorRule, REACTOR_ACTIONS } from "../capabilities/reactor_rules.ts";
 import { CAPABILITY_VALUES } from "../capabilities/schema.ts";
-import { DEFAULT_CALLBACK_PORTS, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_VERSION } from "./defaults.ts";
+import { DEFAULT_CALLBACK_PORTS, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_VERSION } from "./constants.ts";
 
 export {
   DEFAULT_BASE_URL,
@@ -17,7 +17,7 @@ export {
   DEFAULT_CLIENT_VERSION,
   DEFAULT_ISSUER,
   DEFAULT_TOKEN_URL,
-} from "./defaults.ts";
+} from "./constants.ts";
 
 /** A partial capability set, as written in config (capabilities/schema.ts lists the values). */
 const partialCapabilitiesSchema = z.strictObject({
