@@ -121,7 +121,7 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
   const requestId = record.id;
   const { config } = app;
   // Errors take the shape of the API the path belongs to (OpenAI's unless a frontend says).
-  const frontend = frontendFor(app.frontends, path);
+  const wire = frontendFor(app.frontends, path);
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {
     const refusal = exchange.guard(request);
@@ -138,6 +138,8 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     });
     const service = serviceRoute(request, path, app, exchange);
     if (service) return await service;
+    // The wire's modules load with the first request to its paths (docs/operations.md#startup).
+    const frontend = await wire?.load();
     if (frontend?.upgrade && path === frontend.path && isWebSocketUpgrade(request)) {
       requireAllowedOrigin(request, config.server.cors_origins);
       return frontend.upgrade(request, {
@@ -158,7 +160,7 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
       code: "not_found",
     });
   } catch (err) {
-    const render = frontend?.errorBody ?? openAIErrorBody;
+    const render = wire?.errorBody ?? openAIErrorBody;
     return errorResponse(err, { render, record, logger: app.logger, signal: request.signal });
   }
 }

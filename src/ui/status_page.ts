@@ -10,6 +10,7 @@ import { sha256, toBase64 } from "../core/sha256.ts";
 import template from "./page.html" with { type: "text" };
 import { pageFunctions } from "./page_render.ts";
 import { paletteCss } from "./palette.ts";
+import { UI_SECURITY_HEADERS } from "./security_headers.ts";
 
 /** The built page and the policy that lets it run. */
 export interface StatusPage {
@@ -39,14 +40,6 @@ export function buildStatusPage(): StatusPage {
   ].join("; ");
   return { html, contentSecurityPolicy };
 }
-
-/** Headers every UI answer carries. */
-export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-  "cache-control": "no-store",
-};
 
 /** The page as an answer. */
 export function statusPageResponse(page: StatusPage): Response {

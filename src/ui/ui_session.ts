@@ -11,7 +11,7 @@
 import { hmacSha256, toBase64 } from "../core/sha256.ts";
 import { ProxyError } from "../errors.ts";
 import { sameSecret } from "../http/api_key.ts";
-import { UI_SECURITY_HEADERS } from "./status_page.ts";
+import { UI_SECURITY_HEADERS } from "./security_headers.ts";
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "codexgate_session";
