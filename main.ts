@@ -9,8 +9,6 @@
  * @module
  */
 import { createHandler } from "./src/app.ts";
-import { describeAuthStartup } from "./src/auth/describe_auth_startup.ts";
-import { helpText } from "./src/cli/help_text.ts";
 import { type CliCommand, parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { readProcessEnv } from "./src/cli/process_env.ts";
 import { DEFAULT_CONFIG_FILE, defaultConfig } from "./src/config/defaults.ts";
@@ -35,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (command.kind === "help") {
+    const { helpText } = await import("./src/cli/help_text.ts");
     console.log(helpText(VERSION));
     return 0;
   }
@@ -64,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
   const openBind = bindWarning(config.server);
   if (openBind) logger.warn(openBind);
   // Read while the server starts, not before: /health answers without waiting for auth.json.
-  const authNotes = describeAuthStartup(config, { env, platform: Deno.build.os });
+  const authNotes = import("./src/auth/describe_auth_startup.ts").then(({ describeAuthStartup }) =>
+    describeAuthStartup(config, { env, platform: Deno.build.os })
+  );
   const stopping = new AbortController();
   const handler = createHandler({
     config,

@@ -29,26 +29,11 @@ import {
 import type { RequestBody } from "./http/request_body.ts";
 import { withRequestBounds } from "./http/request_bounds.ts";
 import { requireMethod } from "./http/require_method.ts";
-import { withContextWindow } from "./models/context_window_error.ts";
 import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
-import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { forwardOnAccount, runOnAccounts } from "./pipeline/account_failover.ts";
-import {
-  COMPACTION_HEADER,
-  compactionHeaderValue,
-  forwardCompacting,
-} from "./pipeline/auto_compact.ts";
-import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
-import { receiveRequest } from "./pipeline/receive_request.ts";
-import { resolveAuth } from "./pipeline/resolve_auth.ts";
-import { streamBack } from "./pipeline/stream_back.ts";
-import { translate } from "./pipeline/translate.ts";
-import { conversationKey } from "./translate/conversation_id.ts";
+import type { ResolvedModel } from "./models/resolve_model.ts";
 import type { Exchange, Handler } from "./routes/exchange.ts";
 import { serviceRoute } from "./routes/service_routes.ts";
 import { routeUiOpen } from "./ui/status_ui.ts";
-import { parseRateLimitsEvent } from "./limits/rate_limits_event.ts";
-import { updateQuota } from "./state/quota_store.ts";
 
 export type { AppDeps } from "./app_context.ts";
 
@@ -165,6 +150,13 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
   }
 }
 
+let pipeline: Promise<typeof import("./pipeline/stages.ts")> | undefined;
+
+/** The pipeline's modules, loaded with the first completion, not at start (docs/operations.md#startup). */
+function loadPipeline(): Promise<typeof import("./pipeline/stages.ts")> {
+  return pipeline ??= import("./pipeline/stages.ts");
+}
+
 /** One completion: the frontend's request through the five stages. */
 async function complete(
   request: Request,
@@ -172,6 +164,24 @@ async function complete(
   app: AppContext,
   exchange: Exchange,
 ): Promise<Response> {
+  const {
+    receiveRequest,
+    resolveModel,
+    withAvailableModels,
+    withContextWindow,
+    conversationKey,
+    resolveAuth,
+    mergeCapabilities,
+    translate,
+    runOnAccounts,
+    forwardOnAccount,
+    forwardCompacting,
+    COMPACTION_HEADER,
+    compactionHeaderValue,
+    streamBack,
+    parseRateLimitsEvent,
+    updateQuota,
+  } = await loadPipeline();
   const { config, logger, state } = app;
   const { record } = exchange;
   const requestId = record.id;
