@@ -161,8 +161,5 @@ export function hmacSha256(key: Uint8Array, message: string): Uint8Array {
 
 /** `bytes` as base64, or base64url without padding when `url` is set. */
 export function toBase64(bytes: Uint8Array, url = false): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  const base64 = btoa(binary);
-  return url ? base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") : base64;
+  return bytes.toBase64(url ? { alphabet: "base64url", omitPadding: true } : {});
 }
