@@ -108,3 +108,18 @@ Deno.test("startup: the graph check sees a static npm: or node: import, and not 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("startup: what the first completion loads (pipeline, each wire) reaches no npm: and no node:", async () => {
+  const src = (path: string) => join(MAIN, "..", path);
+  for (
+    const root of [
+      "src/pipeline/stages.ts",
+      "src/dialects/chat_completions/frontend.ts",
+      "src/dialects/responses/frontend.ts",
+      "src/dialects/anthropic_messages/frontend.ts",
+    ]
+  ) {
+    const graph = await importGraph(src(root));
+    assertEquals(foreign(graph.static), [], root);
+  }
+});
