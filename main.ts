@@ -2,23 +2,17 @@
  * codexgate's entry point: parses the command line, loads the config and
  * serves the app. Everything else lives in src/.
  *
+ * Only what serving needs is imported up front: the config file loader (YAML
+ * and zod) and the subcommands are imported when they are used
+ * (docs/operations.md#startup).
+ *
  * @module
  */
 import { createHandler } from "./src/app.ts";
-import { describeAuthStartup } from "./src/auth/describe_auth_startup.ts";
-import { runAuthStatus } from "./src/cli/auth_status.ts";
-import { helpText } from "./src/cli/help_text.ts";
-import { parseCli, UsageError } from "./src/cli/parse_cli.ts";
-import { consoleIo } from "./src/cli/cli_io.ts";
-import { runDoctor } from "./src/cli/doctor.ts";
-import { runInit } from "./src/cli/init.ts";
-import { runAccounts } from "./src/cli/accounts.ts";
-import { runLogin } from "./src/cli/login.ts";
-import { runLogout } from "./src/cli/logout.ts";
-import { runUsage } from "./src/cli/usage.ts";
-import { CANCELLED_EXIT_CODE, LoginError } from "./src/login/login_error.ts";
+import { type CliCommand, parseCli, UsageError } from "./src/cli/parse_cli.ts";
 import { readProcessEnv } from "./src/cli/process_env.ts";
-import { loadConfig } from "./src/config/load_config.ts";
+import { DEFAULT_CONFIG_FILE, defaultConfig } from "./src/config/defaults.ts";
+import { resolveConfig, type ResolvedConfig } from "./src/config/resolve_config.ts";
 import { ConfigError } from "./src/errors.ts";
 import { bindRefusal, bindWarning } from "./src/http/bind_guard.ts";
 import { installGracefulShutdown } from "./src/http/graceful_shutdown.ts";
@@ -41,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (command.kind === "help") {
+    const { helpText } = await import("./src/cli/help_text.ts");
     console.log(helpText(VERSION));
     return 0;
   }
@@ -52,16 +47,7 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === "subcommand") return await runSubcommand(command.name, command.args, env);
   let config;
   try {
-    config = loadConfig({
-      path: command.config,
-      env,
-      flags: {
-        host: command.host,
-        port: command.port,
-        logLevel: command.logLevel,
-        allowUnauthenticated: command.allowUnauthenticated,
-      },
-    });
+    config = await readConfig(command, env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`codexgate: ${err.message}`);
@@ -78,11 +64,10 @@ async function main(argv: string[]): Promise<number> {
   keepServingOnStrayErrors(logger);
   const openBind = bindWarning(config.server);
   if (openBind) logger.warn(openBind);
-  const authNotes = await describeAuthStartup(config, {
-    env,
-    platform: Deno.build.os,
-  });
-  for (const note of authNotes) logger[note.level](note.message, note.fields);
+  // Read while the server starts, not before: /health answers without waiting for auth.json.
+  const authNotes = import("./src/auth/describe_auth_startup.ts").then(({ describeAuthStartup }) =>
+    describeAuthStartup(config, { env, platform: Deno.build.os })
+  );
   const stopping = new AbortController();
   const sockets = new OpenSockets();
   const handler = createHandler({
@@ -116,31 +101,82 @@ async function main(argv: string[]): Promise<number> {
       return sockets.settled();
     },
   });
+  for (const note of await authNotes) logger[note.level](note.message, note.fields);
   await server.finished;
   return 0;
 }
 
-/** Dispatches `codexgate <name> …` (parse_cli.ts lists the names). */
+/**
+ * The config: the embedded defaults when there is no config file, else the
+ * file, parsed and validated (which loads the YAML parser and zod); then env
+ * and flags either way.
+ *
+ * @throws {ConfigError} on a missing explicit file or invalid content.
+ */
+async function readConfig(
+  command: Extract<CliCommand, { kind: "serve" }>,
+  env: Record<string, string>,
+): Promise<ResolvedConfig> {
+  const flags = {
+    host: command.host,
+    port: command.port,
+    logLevel: command.logLevel,
+    allowUnauthenticated: command.allowUnauthenticated,
+  };
+  if (command.config === undefined && !exists(DEFAULT_CONFIG_FILE)) {
+    return resolveConfig(defaultConfig(), { env, flags, source: "embedded defaults" });
+  }
+  const { loadConfig } = await import("./src/config/load_config.ts");
+  return loadConfig({ path: command.config, env, flags });
+}
+
+/** Whether something is at `path`; a file that cannot be read is left to the loader to report. */
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (err) {
+    return !(err instanceof Deno.errors.NotFound);
+  }
+}
+
+/** Dispatches `codexgate <name> …` (parse_cli.ts lists the names), loading only that command. */
 async function runSubcommand(
   name: string,
   args: string[],
   env: Record<string, string>,
 ): Promise<number> {
+  const { consoleIo } = await import("./src/cli/cli_io.ts");
   switch (name) {
-    case "init":
+    case "init": {
+      const { runInit } = await import("./src/cli/init.ts");
       return await runInit(args, { io: consoleIo });
-    case "doctor":
+    }
+    case "doctor": {
+      const { runDoctor } = await import("./src/cli/doctor.ts");
       return await runDoctor(args, { io: consoleIo, env });
-    case "login":
+    }
+    case "login": {
+      const { runLogin } = await import("./src/cli/login.ts");
       return await withCtrlC((signal) => runLogin(args, { io: consoleIo, env, signal }));
-    case "logout":
+    }
+    case "logout": {
+      const { runLogout } = await import("./src/cli/logout.ts");
       return await runLogout(args, { io: consoleIo, env });
-    case "usage":
+    }
+    case "usage": {
+      const { runUsage } = await import("./src/cli/usage.ts");
       return await runUsage(args, { io: consoleIo, env });
-    case "accounts":
+    }
+    case "accounts": {
+      const { runAccounts } = await import("./src/cli/accounts.ts");
       return await runAccounts(args, { io: consoleIo, env });
+    }
     case "auth":
-      if (args[0] === "status") return await runAuthStatus(args.slice(1), env, consoleIo);
+      if (args[0] === "status") {
+        const { runAuthStatus } = await import("./src/cli/auth_status.ts");
+        return await runAuthStatus(args.slice(1), env, consoleIo);
+      }
       console.error("codexgate auth: expected `codexgate auth status` (see codexgate --help)");
       return 2;
   }
@@ -150,6 +186,7 @@ async function runSubcommand(
 
 /** Runs `fn` with a signal that Ctrl-C aborts, instead of killing the process mid-way. */
 async function withCtrlC(fn: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const { CANCELLED_EXIT_CODE, LoginError } = await import("./src/login/login_error.ts");
   const controller = new AbortController();
   const onSignal = () =>
     controller.abort(

@@ -29,26 +29,11 @@ import {
 import type { RequestBody } from "./http/request_body.ts";
 import { withRequestBounds } from "./http/request_bounds.ts";
 import { requireMethod } from "./http/require_method.ts";
-import { withContextWindow } from "./models/context_window_error.ts";
 import { isWebSocketUpgrade, requireAllowedOrigin } from "./http/websocket_upgrade.ts";
-import { type ResolvedModel, resolveModel, withAvailableModels } from "./models/resolve_model.ts";
-import { forwardOnAccount, runOnAccounts } from "./pipeline/account_failover.ts";
-import {
-  COMPACTION_HEADER,
-  compactionHeaderValue,
-  forwardCompacting,
-} from "./pipeline/auto_compact.ts";
-import { mergeCapabilities } from "./pipeline/merge_capabilities.ts";
-import { receiveRequest } from "./pipeline/receive_request.ts";
-import { resolveAuth } from "./pipeline/resolve_auth.ts";
-import { streamBack } from "./pipeline/stream_back.ts";
-import { translate } from "./pipeline/translate.ts";
-import { conversationKey } from "./translate/conversation_id.ts";
+import type { ResolvedModel } from "./models/resolve_model.ts";
 import type { Exchange, Handler } from "./routes/exchange.ts";
 import { serviceRoute } from "./routes/service_routes.ts";
 import { routeUiOpen } from "./ui/status_ui.ts";
-import { parseRateLimitsEvent } from "./limits/rate_limits_event.ts";
-import { updateQuota } from "./state/quota_store.ts";
 
 export type { AppDeps } from "./app_context.ts";
 
@@ -121,7 +106,7 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
   const requestId = record.id;
   const { config } = app;
   // Errors take the shape of the API the path belongs to (OpenAI's unless a frontend says).
-  const frontend = frontendFor(app.frontends, path);
+  const wire = frontendFor(app.frontends, path);
   const json = (body: unknown) => Response.json(body, { headers: { "x-request-id": requestId } });
   try {
     const refusal = exchange.guard(request);
@@ -138,6 +123,8 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
     });
     const service = serviceRoute(request, path, app, exchange);
     if (service) return await service;
+    // The wire's modules load with the first request to its paths (docs/operations.md#startup).
+    const frontend = await wire?.load();
     if (frontend?.upgrade && path === frontend.path && isWebSocketUpgrade(request)) {
       requireAllowedOrigin(request, config.server.cors_origins);
       return frontend.upgrade(request, {
@@ -160,9 +147,16 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
       code: "not_found",
     });
   } catch (err) {
-    const render = frontend?.errorBody ?? openAIErrorBody;
+    const render = wire?.errorBody ?? openAIErrorBody;
     return errorResponse(err, { render, record, logger: app.logger, signal: request.signal });
   }
+}
+
+let pipeline: Promise<typeof import("./pipeline/stages.ts")> | undefined;
+
+/** The pipeline's modules, loaded with the first completion, not at start (docs/operations.md#startup). */
+function loadPipeline(): Promise<typeof import("./pipeline/stages.ts")> {
+  return pipeline ??= import("./pipeline/stages.ts");
 }
 
 /** One completion: the frontend's request through the five stages. */
@@ -172,6 +166,24 @@ async function complete(
   app: AppContext,
   exchange: Exchange,
 ): Promise<Response> {
+  const {
+    receiveRequest,
+    resolveModel,
+    withAvailableModels,
+    withContextWindow,
+    conversationKey,
+    resolveAuth,
+    mergeCapabilities,
+    translate,
+    runOnAccounts,
+    forwardOnAccount,
+    forwardCompacting,
+    COMPACTION_HEADER,
+    compactionHeaderValue,
+    streamBack,
+    parseRateLimitsEvent,
+    updateQuota,
+  } = await loadPipeline();
   const { config, logger, state } = app;
   const { record } = exchange;
   const requestId = record.id;
@@ -195,10 +207,11 @@ async function complete(
     record.backend = backend.name;
 
     // 1. resolveAuth: the conversation keeps its account while that account can serve
+    const conversation = conversationKey(incoming.request);
     const auth = await resolveAuth(backend, {
       credentials: state.credentials,
       signal: request.signal,
-      conversation: conversationKey(incoming.request),
+      conversation,
     });
     // 2. mergeCapabilities
     const capabilities = mergeCapabilities(backend, incoming.capabilities);
@@ -209,6 +222,7 @@ async function complete(
       effortParam: frontend.effortParam,
       environment: incoming.environment,
       requestId,
+      conversationKey: conversation,
     });
     if (upstream.notes?.length) {
       logger.debug("repaired input", { requestId, notes: upstream.notes });

@@ -9,8 +9,7 @@ import { OpenSockets } from "./http/open_sockets.ts";
 import { codexHomeDir } from "./auth/discover_auth_path.ts";
 import { type CompiledRule, compileReactorRules } from "./capabilities/reactor_rules.ts";
 import type { ResolvedConfig } from "./config/load_config.ts";
-import type { Frontend } from "./dialects/frontend.ts";
-import { createFrontends } from "./dialects/frontends.ts";
+import { createFrontends, type FrontendRoute } from "./dialects/frontends.ts";
 import { clientKeys } from "./http/api_key.ts";
 import { RequestEvents } from "./http/request_events.ts";
 import { AccountErrors } from "./limits/account_errors.ts";
@@ -64,7 +63,8 @@ export interface AppContext {
   catalogs: ReadonlyMap<string, CatalogService>;
   /** Each backend's reactor rules, compiled once, by backend name. */
   reactorRules: ReadonlyMap<string, readonly CompiledRule[]>;
-  frontends: readonly Frontend[];
+  /** Each client wire's path and error shape; its frontend loads with its first request. */
+  frontends: readonly FrontendRoute[];
   /** Every finished request, for whoever listens (usage history, metrics, status page). */
   events: RequestEvents;
   /** Polls each account's usage document. */

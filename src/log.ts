@@ -46,10 +46,28 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * Writes one line to stderr as is. `console.error` would first run it through
+ * the console's formatting (and load Deno's inspector on first use): this
+ * runs for every request.
+ */
+function writeStderr(line: string): void {
+  const bytes = encoder.encode(`${line}\n`);
+  try {
+    for (let written = 0; written < bytes.length;) {
+      written += Deno.stderr.writeSync(bytes.subarray(written));
+    }
+  } catch {
+    // stderr is closed (the terminal went away): a log line must never fail a request.
+  }
+}
+
 /** Creates a logger writing JSON lines through `write` (stderr by default). */
 export function createLogger(
   level: LogLevel,
-  write: (line: string) => void = (line) => console.error(line),
+  write: (line: string) => void = writeStderr,
 ): Logger {
   const log = (l: LogLevel, message: string, fields?: LogFields) => {
     if (ORDER[l] < ORDER[level]) return;

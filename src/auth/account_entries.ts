@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basenameOf as basename, dirnameOf as dirname, joinPath as join } from "../core/path.ts";
 import type { AccountEntry } from "../config/schema.ts";
 import { parseAuthSnapshot } from "./auth_snapshot.ts";
 

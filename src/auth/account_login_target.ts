@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { joinPath as join } from "../core/path.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import { expandHome, isDirectoryEntry, nameOfFile } from "./account_entries.ts";
 

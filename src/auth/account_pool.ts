@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../core/sha256.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { AccountCondition, AccountStateStore } from "./account_state.ts";
@@ -311,7 +311,7 @@ export class AccountPool {
   async #tokenHash(account: PoolAccount): Promise<string | undefined> {
     try {
       const { file } = await account.source.read();
-      return createHash("sha256").update(file.tokens.refresh_token).digest("hex").slice(0, 16);
+      return sha256Hex(file.tokens.refresh_token).slice(0, 16);
     } catch {
       return undefined;
     }

@@ -5,28 +5,63 @@
  *
  * @module
  */
-import { z } from "zod";
 import { ProxyError } from "../errors.ts";
-import { formatIssues } from "../config/format_issues.ts";
 
-/** Schema of the `tokens` object. */
-export const authTokensSchema = z.looseObject({
-  id_token: z.string().optional(),
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
-  account_id: z.string().nullish(),
-});
+/** The `tokens` object; unknown fields are kept. */
+export interface AuthTokens {
+  id_token?: string;
+  access_token: string;
+  refresh_token: string;
+  account_id?: string | null;
+  [key: string]: unknown;
+}
 
-/** Schema of auth.json; unknown keys are kept. */
-export const authFileSchema = z.looseObject({
-  auth_mode: z.string().nullish(),
-  OPENAI_API_KEY: z.string().nullish(),
-  tokens: authTokensSchema.nullish(),
-  last_refresh: z.string().nullish(),
-});
+/** Parsed auth.json; unknown fields are kept. */
+export interface AuthFile {
+  auth_mode?: string | null;
+  OPENAI_API_KEY?: string | null;
+  tokens?: AuthTokens | null;
+  last_refresh?: string | null;
+  [key: string]: unknown;
+}
 
-/** Parsed auth.json. */
-export type AuthFile = z.infer<typeof authFileSchema>;
+/**
+ * What is wrong with the shape of parsed auth.json, one `path: problem` line
+ * each, worded as the config errors word it; empty when it is an
+ * {@link AuthFile}. Checked by hand, not with zod: every request reads
+ * auth.json, and zod loads only with a config file
+ * (docs/operations.md#startup).
+ */
+export function authFileIssues(raw: unknown): string[] {
+  const issues: string[] = [];
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  const optional = (o: Record<string, unknown>, key: string, path: string, nullable: boolean) => {
+    const v = o[key];
+    if (v === undefined || (nullable && v === null)) return;
+    if (typeof v !== "string") issues.push(`${path}: expected string`);
+  };
+  const required = (o: Record<string, unknown>, key: string, path: string) => {
+    const v = o[key];
+    if (typeof v !== "string") issues.push(`${path}: expected string`);
+    else if (v === "") issues.push(`${path}: Too small: expected string to have >=1 characters`);
+  };
+  if (!isObject(raw)) return ["(root): expected object"];
+  optional(raw, "auth_mode", "auth_mode", true);
+  optional(raw, "OPENAI_API_KEY", "OPENAI_API_KEY", true);
+  const tokens = raw.tokens;
+  if (tokens !== undefined && tokens !== null) {
+    if (!isObject(tokens)) issues.push("tokens: expected object");
+    else {
+      optional(tokens, "id_token", "tokens.id_token", false);
+      required(tokens, "access_token", "tokens.access_token");
+      required(tokens, "refresh_token", "tokens.refresh_token");
+      optional(tokens, "account_id", "tokens.account_id", true);
+    }
+  }
+  optional(raw, "last_refresh", "last_refresh", true);
+  return issues;
+}
 
 /**
  * A 401 that tells the person to run `codexgate login` (or the Codex CLI's
@@ -52,11 +87,11 @@ export function parseAuthFile(text: string, path: string): AuthFile & { tokens: 
   } catch {
     throw signInError(`${path} is not valid JSON.`);
   }
-  const parsed = authFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw signInError(`${path} has an unexpected shape (${formatIssues(parsed.error.issues)}).`);
+  const issues = authFileIssues(raw);
+  if (issues.length > 0) {
+    throw signInError(`${path} has an unexpected shape (${issues.join("\n")}).`);
   }
-  const file = parsed.data;
+  const file = raw as AuthFile;
   // The Codex CLI obeys auth_mode: "apikey" means an API-key sign-in even if old tokens remain.
   if (file.auth_mode === "apikey" || (!file.tokens && file.OPENAI_API_KEY)) {
     throw new ProxyError(
@@ -70,6 +105,3 @@ export function parseAuthFile(text: string, path: string): AuthFile & { tokens: 
   if (!file.tokens) throw signInError(`${path} holds no ChatGPT tokens.`);
   return file as AuthFile & { tokens: AuthTokens };
 }
-
-/** The `tokens` object. */
-export type AuthTokens = z.infer<typeof authTokensSchema>;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirnameOf as dirname, joinPath as join } from "../core/path.ts";
 import { type FileLockOptions, withFileLock } from "./auth_lock.ts";
 import { writeAuthFileAtomic } from "./write_auth_file.ts";
 

@@ -17,7 +17,7 @@ import type { Logger } from "../log.ts";
 import { credentialSourceFor } from "./credential_source_for.ts";
 import type { Credentials } from "./credentials.ts";
 import { FileCredentialSource } from "./file_credential_source.ts";
-import { type AuthInspection, inspectFileSource } from "./inspect_auth.ts";
+import type { AuthInspection } from "./inspect_auth.ts";
 import type {
   AccountOutcome,
   AccountStatus,
@@ -140,6 +140,8 @@ export function createCredentialService(
       return pool ? pool.recover(failed, signal) : sourceOf(backend).recover(failed, signal);
     },
     inspect: async (backend) => {
+      // Loaded when someone asks (startup note, /status, a poll), not to serve a request.
+      const { inspectFileSource } = await import("./inspect_auth.ts");
       const pool = pools.get(backend);
       if (!pool) return inspectFileSource(backend, sourceOf(backend));
       const account = await pool.firstUsable();

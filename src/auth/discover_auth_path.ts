@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix, win32 } from "node:path";
+import { isWindows, joinPathFor } from "../core/path.ts";
 
 /** Inputs of {@link authPathCandidates}. */
 export interface AuthPathInputs {
@@ -35,7 +35,8 @@ export interface AuthPathCandidate {
  * `~/.codex/auth.json` (home from `HOME`, or `USERPROFILE` on Windows).
  */
 export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] {
-  const path = inputs.platform === "windows" || inputs.platform === "win32" ? win32 : posix;
+  const windows = isWindows(inputs.platform);
+  const join = (...parts: string[]) => joinPathFor(inputs.platform, ...parts);
   const out: AuthPathCandidate[] = [];
   // A directory holding auth.json, or the file itself: a name ending in .json is
   // taken as the file; any other name is tried as a directory, then as a file.
@@ -44,17 +45,17 @@ export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] 
     if (/\.json$/i.test(p)) {
       out.push({ path: p, from });
     } else {
-      out.push({ path: path.join(p, "auth.json"), from }, { path: p, from });
+      out.push({ path: join(p, "auth.json"), from }, { path: p, from });
     }
   };
   const env = (k: string) => {
     const v = inputs.env[k];
     return v === undefined || v.trim() === "" ? undefined : v;
   };
-  const home = path === win32 ? env("USERPROFILE") ?? env("HOME") : env("HOME");
+  const home = windows ? env("USERPROFILE") ?? env("HOME") : env("HOME");
   // `~/…` as in config.example.yaml; the shell expands it in env values, nobody does in YAML.
   const expandTilde = (p: string) =>
-    home && (p === "~" || /^~[\\/]/.test(p)) ? path.join(home, p.slice(1)) : p;
+    home && (p === "~" || /^~[\\/]/.test(p)) ? join(home, p.slice(1)) : p;
   if (inputs.flagPath) {
     fileOrDir(inputs.flagPath, "--auth-path");
     return out;
@@ -63,8 +64,8 @@ export function authPathCandidates(inputs: AuthPathInputs): AuthPathCandidate[] 
   const codexPath = env("OPENAI_CODEX_PATH");
   if (codexPath) fileOrDir(codexPath, "OPENAI_CODEX_PATH");
   const codexHome = env("CODEX_HOME");
-  if (codexHome) out.push({ path: path.join(codexHome, "auth.json"), from: "CODEX_HOME" });
-  if (home) out.push({ path: path.join(home, ".codex", "auth.json"), from: "home directory" });
+  if (codexHome) out.push({ path: join(codexHome, "auth.json"), from: "CODEX_HOME" });
+  if (home) out.push({ path: join(home, ".codex", "auth.json"), from: "home directory" });
   return out;
 }
 
@@ -73,8 +74,7 @@ export function codexHomeDir(
   env: Readonly<Record<string, string | undefined>>,
   platform: string,
 ): string | undefined {
-  const path = platform === "windows" || platform === "win32" ? win32 : posix;
   if (env.CODEX_HOME) return env.CODEX_HOME;
-  const home = path === win32 ? env.USERPROFILE ?? env.HOME : env.HOME;
-  return home ? path.join(home, ".codex") : undefined;
+  const home = isWindows(platform) ? env.USERPROFILE ?? env.HOME : env.HOME;
+  return home ? joinPathFor(platform, home, ".codex") : undefined;
 }

@@ -20,23 +20,19 @@
  */
 import type { AuthPathCandidate } from "./discover_auth_path.ts";
 import { signInError } from "./auth_file.ts";
-import {
-  type AuthSnapshot,
-  parseAuthSnapshot,
-  readAuthSnapshot,
-  readAuthText,
-} from "./auth_snapshot.ts";
+import { type AuthSnapshot, parseAuthSnapshot, readAuthSnapshot } from "./auth_snapshot.ts";
 import type { Credentials, CredentialSource } from "./credentials.ts";
 import { describeKeyringStorage } from "./keyring_hint.ts";
-import {
-  refreshAuthFile,
-  RefreshRefused,
-  saveUnsavedSignIn,
-  type UnsavedSignIn,
-} from "./refresh_auth_file.ts";
+import type { UnsavedSignIn } from "./refresh_auth_file.ts";
 import { SingleFlight } from "./single_flight.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+
+/**
+ * The refresh and the auth.json writes load with the first refresh: serving
+ * with a fresh token needs neither (docs/operations.md#startup).
+ */
+const loadRefresh = () => import("./refresh_auth_file.ts");
 
 /** Re-exported for callers that build credentials from a {@link FileCredentialSource.read}. */
 export { toCredentials } from "./auth_snapshot.ts";
@@ -86,6 +82,8 @@ export class FileCredentialSource implements CredentialSource {
   readonly #deadRefreshTokens = new Map<string, string>();
   /** The last parsed auth.json and the exact text it was parsed from. */
   #parsed: { path: string; text: string; snapshot: AuthSnapshot } | undefined;
+  /** The read in flight, shared by the requests that arrive meanwhile. */
+  #reading: Promise<AuthSnapshot> | undefined;
   /** Refreshed tokens not yet written to auth.json, and the state of writing them. */
   #unsaved: { signIn: UnsavedSignIn; lastAttempt: number; saving: boolean } | undefined;
 
@@ -115,20 +113,43 @@ export class FileCredentialSource implements CredentialSource {
   }
 
   /**
-   * Reads and parses the current auth.json. The file is read on every call,
-   * so any change is seen at once; only when its text is exactly the text
-   * parsed last time is that parse reused (no JSON, schema and JWT work for
-   * an unchanged file on every request).
+   * Reads and parses the current auth.json. The file is read on every call
+   * (or by the read already in flight), so any change is seen at once; only
+   * when its text is exactly the text parsed last time is that parse reused
+   * (no JSON, shape check and JWT work for an unchanged file on every request).
    */
-  async read(): Promise<AuthSnapshot> {
-    const path = await this.findPath();
-    if (path === undefined) throw this.missingError();
-    const text = await readAuthText(path, () => this.missingError());
+  read(): Promise<AuthSnapshot> {
+    // Requests that arrive while a read is in flight share it: a burst of
+    // requests is a handful of reads, not one each.
+    this.#reading ??= this.#readNow().finally(() => (this.#reading = undefined));
+    return this.#reading;
+  }
+
+  async #readNow(): Promise<AuthSnapshot> {
+    const found = await this.#readFirstCandidate();
+    if (found === undefined) throw this.missingError();
+    const { path, text } = found;
     const last = this.#parsed;
     if (last && last.path === path && last.text === text) return this.#overlay(last.snapshot);
     const snapshot = parseAuthSnapshot(text, path);
     this.#parsed = { path, text, snapshot };
     return this.#overlay(snapshot);
+  }
+
+  /** The text of the first candidate that is a readable file: one read each, no stat first. */
+  async #readFirstCandidate(): Promise<{ path: string; text: string } | undefined> {
+    for (const { path } of this.#options.candidates) {
+      try {
+        return { path, text: await Deno.readTextFile(path) };
+      } catch (err) {
+        if (
+          err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory ||
+          err instanceof Deno.errors.IsADirectory || await isDirectory(path)
+        ) continue;
+        throw new ProxyError(500, `Cannot read ${path}: ${(err as Error).message}`);
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -174,12 +195,14 @@ export class FileCredentialSource implements CredentialSource {
     unsaved.saving = true;
     unsaved.lastAttempt = now;
     const { logger } = this.#options;
-    saveUnsavedSignIn(unsaved.signIn, {
-      platform: this.#options.platform ?? Deno.build.os,
-      lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
-      read: (path) => readAuthSnapshot(path, () => this.missingError()),
-      logger,
-    }).then((outcome) => {
+    loadRefresh().then(({ saveUnsavedSignIn }) =>
+      saveUnsavedSignIn(unsaved.signIn, {
+        platform: this.#options.platform ?? Deno.build.os,
+        lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
+        read: (path) => readAuthSnapshot(path, () => this.missingError()),
+        logger,
+      })
+    ).then((outcome) => {
       if (this.#unsaved !== unsaved) return;
       this.#unsaved = undefined;
       if (outcome === "saved") {
@@ -267,6 +290,7 @@ export class FileCredentialSource implements CredentialSource {
   async #refreshNow(stale: AuthSnapshot): Promise<AuthSnapshot> {
     const settings = this.#options.refresh!;
     const { logger } = this.#options;
+    const { refreshAuthFile, RefreshRefused } = await loadRefresh();
     try {
       const { snapshot, unsaved } = await refreshAuthFile(stale, {
         tokenUrl: settings.tokenUrl,
@@ -345,4 +369,13 @@ function untilAborted<T>(start: () => Promise<T>, signal: AbortSignal | undefine
     // `then` observes a failure that comes after the client left too.
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** Whether `path` is a directory (Windows refuses to read one with "access denied"). */
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
 }

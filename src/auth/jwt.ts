@@ -18,9 +18,11 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | undef
   const parts = token.split(".");
   if (parts.length < 2) return undefined;
   try {
-    const b64 = parts[1].replace(/-/g, "+").replace(/_/g, "/");
-    const padded = b64 + "=".repeat((4 - (b64.length % 4)) % 4);
-    const json = new TextDecoder().decode(Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)));
+    // V8's own decoder: `atob` is loaded on first use, a few ms on the first request.
+    const base64url = parts[1].replace(/\+/g, "-").replace(/\//g, "_");
+    const json = new TextDecoder().decode(
+      Uint8Array.fromBase64(base64url, { alphabet: "base64url" }),
+    );
     const payload = JSON.parse(json);
     return payload && typeof payload === "object" ? payload : undefined;
   } catch {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { joinPath as join } from "../core/path.ts";
 
 /**
  * Reads the Codex CLI's config.toml text; when it stores credentials in the

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirnameOf as dirname, joinPath as join } from "../core/path.ts";
 import { tempPrefix } from "./write_auth_file.ts";
 
 /**

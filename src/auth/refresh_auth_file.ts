@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirnameOf as dirname } from "../core/path.ts";
 import { withAuthLock, withAuthWriteLock } from "./auth_write_locks.ts";
 import { type AuthSnapshot, parseAuthSnapshot, shortAccount } from "./auth_snapshot.ts";
 import { applyRefreshedTokens } from "./apply_refreshed_tokens.ts";

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { z } from "zod";
 import { ProxyError } from "../errors.ts";
 
 /** The token endpoint's answer to a refresh. */
@@ -55,19 +54,43 @@ export class TokenRefreshError extends Error {
   }
 }
 
-const answerSchema = z.looseObject({
-  access_token: z.string().min(1),
-  id_token: z.string().min(1).optional(),
-  refresh_token: z.string().min(1).optional(),
-});
+/** A JSON object (not an array, not null). */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
-const errorSchema = z.looseObject({
-  error: z.union([
-    z.string(),
-    z.looseObject({ code: z.string().nullish(), type: z.string().nullish() }),
-  ]).optional(),
-  code: z.string().optional(),
-});
+/**
+ * The error code of a refusal: `{"error": "code"}`, `{"error": {"code"|"type": …}}`
+ * or `{"code": …}`; undefined when the body has none of these shapes. Read by
+ * hand: zod loads only with a config file (docs/operations.md#startup).
+ */
+function refusalCode(json: unknown): string | undefined {
+  if (!isObject(json)) return undefined;
+  const { error, code } = json;
+  if (code !== undefined && typeof code !== "string") return undefined;
+  let fromError: string | undefined;
+  if (typeof error === "string") fromError = error;
+  else if (isObject(error)) {
+    const inner = [error.code, error.type];
+    if (inner.some((v) => v !== undefined && v !== null && typeof v !== "string")) return undefined;
+    fromError = (error.code ?? error.type ?? undefined) as string | undefined;
+  } else if (error !== undefined) return undefined;
+  return fromError ?? code;
+}
+
+/** The tokens of a successful answer: `access_token`, and the others when sent (never empty). */
+function answeredTokens(json: unknown): RefreshedTokens | undefined {
+  if (!isObject(json)) return undefined;
+  const { access_token, id_token, refresh_token } = json;
+  const optional = (v: unknown) => v === undefined || (typeof v === "string" && v !== "");
+  if (typeof access_token !== "string" || access_token === "") return undefined;
+  if (!optional(id_token) || !optional(refresh_token)) return undefined;
+  return {
+    access_token,
+    id_token: id_token as string | undefined,
+    refresh_token: refresh_token as string | undefined,
+  };
+}
 
 /**
  * Exchanges a refresh token for new tokens.
@@ -109,10 +132,7 @@ export async function refreshTokens(
     json = undefined;
   }
   if (!response.ok) {
-    const parsed = errorSchema.safeParse(json);
-    const error = parsed.success ? parsed.data.error : undefined;
-    const code = (typeof error === "string" ? error : error?.code ?? error?.type) ??
-      (parsed.success ? parsed.data.code : undefined) ?? `http_${response.status}`;
+    const code = refusalCode(json) ?? `http_${response.status}`;
     if (!SIGN_IN_AGAIN_CODES.has(code) && response.status !== 401) {
       // Not about the token (an outage, or a wrong token_url / client_id): a new sign-in would not help.
       throw unreachable(options.tokenUrl, `answered ${response.status} (${code})`);
@@ -123,10 +143,9 @@ export async function refreshTokens(
       `The token endpoint refused the refresh token (${response.status} ${code})`,
     );
   }
-  const parsed = answerSchema.safeParse(json);
-  if (!parsed.success) throw unreachable(options.tokenUrl, "answered without an access_token");
-  const { access_token, id_token, refresh_token } = parsed.data;
-  return { access_token, id_token, refresh_token };
+  const tokens = answeredTokens(json);
+  if (!tokens) throw unreachable(options.tokenUrl, "answered without an access_token");
+  return tokens;
 }
 
 function unreachable(url: string, why: string): ProxyError {

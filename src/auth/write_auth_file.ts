@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basenameOf as basename, dirnameOf as dirname, joinPath as join } from "../core/path.ts";
 
 /** Options of {@link writeAuthFileAtomic}. */
 export interface WriteAuthFileOptions {

@@ -7,21 +7,8 @@
  *
  * @module
  */
-import { z } from "zod";
 import { badRequest } from "../errors.ts";
 import { takeOverrideLayers } from "./take_override_layers.ts";
-
-/** Zod schema of the `<environment_context>` values (config `environment_context`). */
-export const environmentContextSchema = z.strictObject({
-  cwd: z.string().optional(),
-  approval_policy: z.string().optional(),
-  sandbox_mode: z.string().optional(),
-  network_access: z.string().optional(),
-  shell: z.string().optional(),
-});
-
-/** Values of the `<environment_context>` message. */
-export type EnvironmentContext = z.infer<typeof environmentContextSchema>;
 
 /** The keys of the environment context, in the order the message lists them. */
 export const ENVIRONMENT_KEYS = [
@@ -31,6 +18,12 @@ export const ENVIRONMENT_KEYS = [
   "network_access",
   "shell",
 ] as const;
+
+/**
+ * Values of the `<environment_context>` message (config `environment_context`,
+ * whose zod schema config/schema.ts builds from {@link ENVIRONMENT_KEYS}).
+ */
+export type EnvironmentContext = { [K in (typeof ENVIRONMENT_KEYS)[number]]?: string };
 
 /**
  * Reads and removes the request's environment values so they never reach upstream.

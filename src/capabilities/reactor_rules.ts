@@ -1,34 +1,26 @@
 /**
- * Tool-call reactor rules (config `extra.codex.reactor_rules`): their schema,
- * checked when the config loads; compiled once per backend when the app
+ * Tool-call reactor rules (config `extra.codex.reactor_rules`): checked when
+ * the config loads (config/schema.ts), compiled once per backend when the app
  * starts, then matched against a tool call's name and arguments.
  *
  * @module
  */
-import { z } from "zod";
 
-const reactorRuleSchema = z.strictObject({
-  name: z.string().optional(),
-  tool: z.string().describe("tool name, or a regex between slashes"),
-  argument_path: z.string().optional(),
-  pattern: z.string().optional(),
-  action: z.enum(["block", "rewrite", "log"]),
-  message: z.string().optional(),
-  rename_to: z.string().optional(),
-  replace_with: z.string().optional(),
-}).superRefine((rule, ctx) => {
-  try {
-    compileReactorRule(rule, 0);
-  } catch (err) {
-    ctx.addIssue({ code: "custom", message: (err as Error).message });
-  }
-});
-
-/** Zod schema of a backend's `reactor_rules` list; a rule that cannot compile is an issue. */
-export const reactorRulesSchema = z.array(reactorRuleSchema);
+/** What a reactor rule does with a matching call. */
+export const REACTOR_ACTIONS = ["block", "rewrite", "log"] as const;
 
 /** One tool-call reactor rule as written in the config. */
-export type ReactorRule = z.infer<typeof reactorRuleSchema>;
+export interface ReactorRule {
+  name?: string;
+  /** A tool name, or a regex between slashes. */
+  tool: string;
+  argument_path?: string;
+  pattern?: string;
+  action: (typeof REACTOR_ACTIONS)[number];
+  message?: string;
+  rename_to?: string;
+  replace_with?: string;
+}
 
 /** A rule, ready to match. */
 export interface CompiledRule {

@@ -1,11 +1,13 @@
 /**
  * The capability keys of a backend ("enthusiast mode" by default) and
- * their allowed values. Shared by the config file schema and the per-request
- * override, so both reject the same things with the same words.
+ * their allowed values. Shared by the config file schema (config/schema.ts
+ * builds its zod schema from them) and the per-request override, so both
+ * reject the same things with the same words. No zod here: serving loads this
+ * module, and zod loads only with a config file
+ * (docs/operations.md#startup).
  *
  * @module
  */
-import { z } from "zod";
 
 /** Allowed values of each capability key, default first. */
 export const CAPABILITY_VALUES = {
@@ -20,27 +22,13 @@ export const CAPABILITY_VALUES = {
   auto_compact: [false, true],
 } as const;
 
-/** Zod schema of a complete capability set. */
-export const capabilitiesSchema = z.strictObject({
-  protocol: z.enum(CAPABILITY_VALUES.protocol),
-  codex_passthrough: z.boolean(),
-  prompt_mode: z.enum(CAPABILITY_VALUES.prompt_mode),
-  tool_schema_mode: z.enum(CAPABILITY_VALUES.tool_schema_mode),
-  tool_text_format: z.enum(CAPABILITY_VALUES.tool_text_format),
-  bypass_tool_call_reactor: z.boolean(),
-  include_environment_context: z.boolean(),
-  service_tier: z.enum(CAPABILITY_VALUES.service_tier),
-  auto_compact: z.boolean(),
-});
-
 /** A complete, effective capability set. */
-export type Capabilities = z.infer<typeof capabilitiesSchema>;
+export type Capabilities = {
+  -readonly [K in keyof typeof CAPABILITY_VALUES]: (typeof CAPABILITY_VALUES)[K][number];
+};
 
 /** A partial capability set, as written in config or sent with a request. */
-export const partialCapabilitiesSchema = capabilitiesSchema.partial();
-
-/** A partial capability set. */
-export type PartialCapabilities = z.infer<typeof partialCapabilitiesSchema>;
+export type PartialCapabilities = Partial<Capabilities>;
 
 /** The built-in defaults: client tools only, calls back to the client, Codex instructions. */
 export const ENTHUSIAST_MODE: Readonly<Capabilities> = Object.freeze({

@@ -5,22 +5,60 @@
  * @module
  */
 import { z } from "zod";
-import { environmentContextSchema } from "../capabilities/environment_override.ts";
-import { reactorRulesSchema } from "../capabilities/reactor_rules.ts";
-import { partialCapabilitiesSchema } from "../capabilities/schema.ts";
+import { ENVIRONMENT_KEYS } from "../capabilities/environment_override.ts";
+import { compileReactorRule, REACTOR_ACTIONS } from "../capabilities/reactor_rules.ts";
+import { CAPABILITY_VALUES } from "../capabilities/schema.ts";
+import { DEFAULT_CALLBACK_PORTS, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_VERSION } from "./constants.ts";
 
-/** Default Codex backend base URL (docs/backend-protocol.md#endpoints). */
-export const DEFAULT_BASE_URL = "https://chatgpt.com/backend-api/codex";
-/** Default OAuth token endpoint (docs/backend-protocol.md#endpoints). */
-export const DEFAULT_TOKEN_URL = "https://auth.openai.com/oauth/token";
-/** The Codex CLI's public OAuth client id (docs/backend-protocol.md#endpoints). */
-export const DEFAULT_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
-/** Default OAuth issuer of `codexgate login` (docs/sign-in.md). */
-export const DEFAULT_ISSUER = "https://auth.openai.com";
-/** The callback ports the issuer accepts for the Codex CLI's client id: 1455, then 1457. */
-export const DEFAULT_CALLBACK_PORTS: readonly number[] = [1455, 1457];
-/** The Codex CLI version codexgate presents itself as; the backend refuses very old ones. */
-export const DEFAULT_CLIENT_VERSION = "0.169.0";
+export {
+  DEFAULT_BASE_URL,
+  DEFAULT_CALLBACK_PORTS,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_VERSION,
+  DEFAULT_ISSUER,
+  DEFAULT_TOKEN_URL,
+} from "./constants.ts";
+
+/** A partial capability set, as written in config (capabilities/schema.ts lists the values). */
+const partialCapabilitiesSchema = z.strictObject({
+  protocol: z.enum(CAPABILITY_VALUES.protocol),
+  codex_passthrough: z.boolean(),
+  prompt_mode: z.enum(CAPABILITY_VALUES.prompt_mode),
+  tool_schema_mode: z.enum(CAPABILITY_VALUES.tool_schema_mode),
+  tool_text_format: z.enum(CAPABILITY_VALUES.tool_text_format),
+  bypass_tool_call_reactor: z.boolean(),
+  include_environment_context: z.boolean(),
+  service_tier: z.enum(CAPABILITY_VALUES.service_tier),
+  auto_compact: z.boolean(),
+}).partial();
+
+/** The `<environment_context>` values (capabilities/environment_override.ts lists the keys). */
+const environmentContextSchema = z.strictObject(
+  Object.fromEntries(ENVIRONMENT_KEYS.map((k) => [k, z.string().optional()])) as Record<
+    (typeof ENVIRONMENT_KEYS)[number],
+    z.ZodOptional<z.ZodString>
+  >,
+);
+
+const reactorRuleSchema = z.strictObject({
+  name: z.string().optional(),
+  tool: z.string().describe("tool name, or a regex between slashes"),
+  argument_path: z.string().optional(),
+  pattern: z.string().optional(),
+  action: z.enum(REACTOR_ACTIONS),
+  message: z.string().optional(),
+  rename_to: z.string().optional(),
+  replace_with: z.string().optional(),
+}).superRefine((rule, ctx) => {
+  try {
+    compileReactorRule(rule, 0);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+  }
+});
+
+/** A backend's `reactor_rules` list; a rule that cannot compile is an issue. */
+const reactorRulesSchema = z.array(reactorRuleSchema);
 
 const codexExtraSchema = z.strictObject({
   default_capabilities: partialCapabilitiesSchema.default({}),

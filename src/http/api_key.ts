@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { sha256 } from "../core/sha256.ts";
 import { ProxyError } from "../errors.ts";
 
 /** The routes a status-page session may read: GET only, no completion. */
@@ -86,6 +86,9 @@ export function requireClientKey(
 
 /** Constant-time equality: hashing first makes the lengths equal too. */
 export function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
+  const x = sha256(a);
+  const y = sha256(b);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
+  return diff === 0;
 }

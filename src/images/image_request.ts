@@ -12,6 +12,12 @@ import { badRequest } from "../errors.ts";
 /** Which images call. */
 export type ImageOperation = "generations" | "edits";
 
+/** The image routes, by path. */
+export const IMAGE_ROUTES: Readonly<Record<string, ImageOperation>> = {
+  "/v1/images/generations": "generations",
+  "/v1/images/edits": "edits",
+};
+
 /** The backend's images body. */
 export interface BackendImageBody {
   prompt: string;

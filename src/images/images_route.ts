@@ -23,12 +23,6 @@ import { mapUpstreamHttpError } from "../upstream/map_upstream_error.ts";
 import { RetryPolicy, sleep } from "../upstream/retry_policy.ts";
 import { type ImageOperation, readImageRequest } from "./image_request.ts";
 
-/** The image routes, by path. */
-export const IMAGE_ROUTES: Readonly<Record<string, ImageOperation>> = {
-  "/v1/images/generations": "generations",
-  "/v1/images/edits": "edits",
-};
-
 /** What an images call needs from the app. */
 export interface ImagesContext {
   config: ResolvedConfig;

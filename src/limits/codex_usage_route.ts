@@ -14,11 +14,6 @@ import type { QuotaStore } from "../state/quota_store.ts";
 import type { LimitsPoller } from "./limits_poller.ts";
 import { renderWhamUsage } from "./wham_usage.ts";
 
-/** True for a path the Codex CLI asks its limits at. */
-export function isCodexUsagePath(path: string): boolean {
-  return /(^|\/)(api\/codex\/usage|wham\/usage)$/.test(path);
-}
-
 /** What the answer reads. */
 export interface CodexUsageSources {
   config: ResolvedConfig;

@@ -1,6 +1,6 @@
 /**
  * Polls each backend account's usage document (`wham/usage`, which spends
- * no quota) so the limits are known before the first request and after a
+ * no quota) so the limits are known from the first request on and after a
  * restart (docs/limits-and-usage.md#polling). Bounded: one poll in flight per
  * account, each with a timeout, never more often than `min_interval_seconds`;
  * jittered, so several instances do not poll in step; paused while nothing
@@ -50,15 +50,20 @@ export class LimitsPoller {
   #lastAsked: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = true;
+  /** Started, waiting for the first request to run the first round. */
+  #armed = false;
 
   constructor(options: LimitsPollerOptions) {
     this.#o = options;
     this.#lastAsked = options.now();
   }
 
-  /** Something asked for limits or made a request: keep polling. */
+  /** Something asked for limits or made a request: keep polling (start, after {@link start}). */
   touch(): void {
     this.#lastAsked = this.#o.now();
+    if (!this.#armed) return;
+    this.#armed = false;
+    this.#round(true).finally(() => this.#schedule());
   }
 
   /** The last poll failure of `backend`, if its last poll failed. */
@@ -105,16 +110,22 @@ export class LimitsPoller {
     await this.refresh(backend);
   }
 
-  /** Polls every backend now, then on a jittered interval while someone asks. */
+  /**
+   * Polls every backend with the first request (after its answer, which
+   * carries the figures too) or the first look at limits, then on a jittered
+   * interval while someone asks. Nothing is fetched at start, before serving
+   * needs it (docs/operations.md#startup).
+   */
   start(): void {
     if (!this.#o.config.limits.poll || !this.#stopped) return;
     this.#stopped = false;
-    this.#round(true).finally(() => this.#schedule());
+    this.#armed = true;
   }
 
   /** Stops the timer (an in-flight poll finishes on its own). */
   stop(): void {
     this.#stopped = true;
+    this.#armed = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }

@@ -11,3 +11,8 @@ export function usageUrl(backend: { base_url: string; usage_url?: string }): str
   const base = backend.base_url.replace(/\/+$/, "").replace(/\/codex$/, "");
   return `${base}/wham/usage`;
 }
+
+/** True for a path the Codex CLI asks its limits at. */
+export function isCodexUsagePath(path: string): boolean {
+  return /(^|\/)(api\/codex\/usage|wham\/usage)$/.test(path);
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { joinPath as join } from "../core/path.ts";
 import type { CredentialService } from "../auth/credential_service.ts";
 import type { ResolvedBackend } from "../config/load_config.ts";
 import type { Logger } from "../log.ts";

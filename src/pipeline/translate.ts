@@ -59,6 +59,11 @@ export interface TranslateContext {
   environment?: EnvironmentContext;
   /** Fresh id for `x-client-request-id`. */
   requestId: string;
+  /**
+   * The conversation id stage 1 already derived (`conversationKey`), reused
+   * instead of hashing the same text again; passthrough derives its own.
+   */
+  conversationKey?: string;
   /** The Codex agent's standard tools, for `tool_schema_mode` other than custom_only (default: CODEX_TOOLS). */
   codexTools?: readonly ToolDefinition[];
 }
@@ -125,7 +130,10 @@ export function translate(request: CanonicalRequest, context: TranslateContext):
   const reasoning = { ...request.reasoning };
   if (effort) reasoning.effort = effort.used;
 
-  const conversationId = request.prompt_cache_key ?? deriveConversationId(prompt.seed, request);
+  // Outside passthrough the seed is the client's system prompt, the one conversationKey hashed.
+  const conversationId = request.prompt_cache_key ??
+    (passthrough ? undefined : context.conversationKey) ??
+    deriveConversationId(prompt.seed, request);
   const body: UpstreamBody = {
     model: model.slug,
     instructions: prompt.instructions,

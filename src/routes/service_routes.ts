@@ -2,21 +2,17 @@
  * The routes beside the completion pipeline, after the key check: models,
  * images, the status report, metrics, usage history, the Codex CLI's limits,
  * the live request stream and the compact passthrough. Each answers only its
- * method (docs/architecture.md#routes).
+ * method (docs/architecture.md#routes). A route's modules load with the
+ * first request to it, not at start (docs/operations.md#startup).
  *
  * @module
  */
 import type { AppContext } from "../app_context.ts";
 import { decodePathSegment } from "../http/decode_path_segment.ts";
 import { requireMethod } from "../http/require_method.ts";
-import { statusReport } from "../http/status_report.ts";
-import { answerImages, IMAGE_ROUTES } from "../images/images_route.ts";
-import { accountOverviews, publicOverview } from "../limits/account_overview.ts";
-import { codexUsage, isCodexUsagePath } from "../limits/codex_usage_route.ts";
+import { IMAGE_ROUTES } from "../images/image_request.ts";
+import { isCodexUsagePath } from "../limits/usage_url.ts";
 import { PROMETHEUS_CONTENT_TYPE } from "../metrics/prometheus_text.ts";
-import { listModels, retrieveModel } from "../models/model_list.ts";
-import { compactPassthrough } from "../pipeline/compact_passthrough.ts";
-import { usageAnswer } from "../usage/usage_route.ts";
 import type { Exchange } from "./exchange.ts";
 
 /**
@@ -38,26 +34,34 @@ export function serviceRoute(
     return Promise.resolve(answer());
   };
   if (path === "/status/events") return get(() => app.ui.live.open(request));
-  if (path === "/v1/models") return get(async () => json(await listModels(config, catalogs)));
+  if (path === "/v1/models") {
+    return get(async () => {
+      const { listModels } = await import("../models/model_list.ts");
+      return json(await listModels(config, catalogs));
+    });
+  }
   if (path.startsWith("/v1/models/")) {
-    return get(async () =>
-      json(await retrieveModel(decodePathSegment(path.slice(11)), config, catalogs))
-    );
+    return get(async () => {
+      const { retrieveModel } = await import("../models/model_list.ts");
+      return json(await retrieveModel(decodePathSegment(path.slice(11)), config, catalogs));
+    });
   }
   const imageOperation = Object.hasOwn(IMAGE_ROUTES, path) ? IMAGE_ROUTES[path] : undefined;
   if (imageOperation) {
-    return answerImages(request, imageOperation, {
-      config,
-      credentials: app.state.credentials,
-      fetch: app.fetch,
-      host: app.host,
-      logger: app.logger,
-      quota: app.state.quota,
-      now: app.now,
-      record,
-      readJson,
-      readForm: exchange.readForm,
-    });
+    return import("../images/images_route.ts").then(({ answerImages }) =>
+      answerImages(request, imageOperation, {
+        config,
+        credentials: app.state.credentials,
+        fetch: app.fetch,
+        host: app.host,
+        logger: app.logger,
+        quota: app.state.quota,
+        now: app.now,
+        record,
+        readJson,
+        readForm: exchange.readForm,
+      })
+    );
   }
   if (path === "/status") return get(async () => json(await status(app)));
   if (path === "/metrics") {
@@ -68,12 +72,14 @@ export function serviceRoute(
     );
   }
   if (path === "/v1/usage") {
-    return get(async () =>
-      json(await usageAnswer(new URL(request.url), app.state.usage, app.now()))
-    );
+    return get(async () => {
+      const { usageAnswer } = await import("../usage/usage_route.ts");
+      return json(await usageAnswer(new URL(request.url), app.state.usage, app.now()));
+    });
   }
   if (isCodexUsagePath(path)) {
     return get(async () => {
+      const { codexUsage } = await import("../limits/codex_usage_route.ts");
       const { body, account } = await codexUsage({
         ...app.state,
         config,
@@ -87,15 +93,17 @@ export function serviceRoute(
   }
   if (path === "/v1/responses/compact") {
     requireMethod(request, "POST");
-    return compactPassthrough(request, {
-      config,
-      catalogs,
-      credentials: app.state.credentials,
-      fetch: app.fetch,
-      host: app.host,
-      requestId: record.id,
-      readJson,
-    }).then(json);
+    return import("../pipeline/compact_passthrough.ts").then(({ compactPassthrough }) =>
+      compactPassthrough(request, {
+        config,
+        catalogs,
+        credentials: app.state.credentials,
+        fetch: app.fetch,
+        host: app.host,
+        requestId: record.id,
+        readJson,
+      })
+    ).then(json);
   }
   return undefined;
 }
@@ -103,6 +111,10 @@ export function serviceRoute(
 /** `/status`: the report, with every account's plan, limits and state (limits polled if stale). */
 async function status(app: AppContext): Promise<Record<string, unknown>> {
   const { config } = app;
+  const [{ statusReport }, { publicOverview }] = await Promise.all([
+    import("../http/status_report.ts"),
+    import("../limits/account_overview.ts"),
+  ]);
   await Promise.all(Object.keys(config.backends).map((b) => app.limits.ensureFresh(b)));
   const [report, accounts] = await Promise.all([
     statusReport({
@@ -119,8 +131,9 @@ async function status(app: AppContext): Promise<Record<string, unknown>> {
 }
 
 /** Every account's overview (plan, limits, state, last error). */
-function accountsOf(app: AppContext) {
-  return accountOverviews({
+async function accountsOf(app: AppContext) {
+  const { accountOverviews } = await import("../limits/account_overview.ts");
+  return await accountOverviews({
     config: app.config,
     credentials: app.state.credentials,
     quota: app.state.quota,

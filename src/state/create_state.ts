@@ -22,7 +22,7 @@ import type { QuotaStore } from "./quota_store.ts";
 import type { ResponseStore } from "./response_store.ts";
 import type { UsageStore } from "./usage_store.ts";
 import { DisabledUsageStore } from "./disabled_usage_store.ts";
-import { SqliteUsageStore } from "./sqlite_usage_store.ts";
+import { LazyUsageStore } from "./lazy_usage_store.ts";
 import { MemoryTurnStateStore } from "./memory_turn_state_store.ts";
 import type { TurnStateStore } from "./turn_state_store.ts";
 
@@ -96,8 +96,10 @@ export function createState(config: ResolvedConfig, options: CreateStateOptions)
 }
 
 /**
- * The SQLite history in the data directory; off when `usage.history` is false
- * or when neither `data_dir` nor a home directory says where it would go.
+ * The SQLite history in the data directory, opened with the first row or
+ * query (so `node:sqlite` loads after the first answer, not before serving);
+ * off when `usage.history` is false or when neither `data_dir` nor a home
+ * directory says where it would go.
  */
 export function createUsageStore(
   config: ResolvedConfig,
@@ -105,11 +107,14 @@ export function createUsageStore(
 ): UsageStore {
   const dir = knownDataDir(config, options.env, options.platform);
   if (!config.usage.history || dir === undefined) return new DisabledUsageStore();
-  return new SqliteUsageStore({
-    path: usageDbPath(dir),
-    retentionDays: config.usage.retention_days,
-    logger: options.logger,
-    now: options.now,
+  return new LazyUsageStore(async () => {
+    const { SqliteUsageStore } = await import("./sqlite_usage_store.ts");
+    return new SqliteUsageStore({
+      path: usageDbPath(dir),
+      retentionDays: config.usage.retention_days,
+      logger: options.logger,
+      now: options.now,
+    });
   });
 }
 

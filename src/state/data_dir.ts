@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { joinPath as join } from "../core/path.ts";
 
 /** The platform default: XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows. */
 export function defaultDataDir(

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirnameOf as dirname, joinPath as join } from "../core/path.ts";
 import type { Logger } from "../log.ts";
 import type { AccountCondition, AccountLimits } from "../auth/account_state.ts";
 import {

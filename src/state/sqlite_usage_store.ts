@@ -9,7 +9,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { dirname } from "node:path";
+import { dirnameOf as dirname } from "../core/path.ts";
 import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { UsageQuery, UsageRecord, UsageRow, UsageStore } from "./usage_store.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../core/sha256.ts";
 import type { CanonicalRequest, MessageItem } from "../request/request_model.ts";
 
 /** A stable id for a conversation: hash of system prompt + first user message. */
@@ -15,11 +15,7 @@ export function deriveConversationId(system: string, request: CanonicalRequest):
   ) as
     | MessageItem
     | undefined;
-  const hash = createHash("sha256")
-    .update(system)
-    .update("\u0000")
-    .update(JSON.stringify(firstUser?.content ?? []))
-    .digest("hex");
+  const hash = sha256Hex(`${system}\u0000${JSON.stringify(firstUser?.content ?? [])}`);
   // Shaped like a UUID, as the backend's own clients send.
   return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${
     hash.slice(20, 32)

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type {
   CustomToolCallItem,
   FunctionCallItem,
@@ -15,6 +14,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../request/request_model.ts";
+import { sha256Hex } from "../core/sha256.ts";
 
 const VALID = /^[a-zA-Z0-9_-]+$/;
 const MAX_LENGTH = 64;
@@ -68,8 +68,7 @@ export function buildToolNameMap(names: Iterable<string>): ToolNameMap {
 
 /** `<sanitised prefix>_<8 hex of sha256(name[, attempt])>`, at most 64 characters. */
 function safeName(name: string, attempt: number): string {
-  const hash = createHash("sha256").update(attempt === 0 ? name : `${name}\u0000${attempt}`)
-    .digest("hex").slice(0, HASH_LENGTH);
+  const hash = sha256Hex(attempt === 0 ? name : `${name}\u0000${attempt}`).slice(0, HASH_LENGTH);
   const prefix = name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, MAX_LENGTH - HASH_LENGTH - 1);
   return `${prefix}_${hash}`;
 }

@@ -10,7 +10,7 @@
  */
 import { ProxyError } from "../errors.ts";
 import type { FinishedRequest, RequestEvents } from "../http/request_events.ts";
-import { UI_SECURITY_HEADERS } from "./status_page.ts";
+import { UI_SECURITY_HEADERS } from "./security_headers.ts";
 
 /** Options of {@link LiveRequests}. */
 export interface LiveRequestsOptions {

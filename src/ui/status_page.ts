@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256, toBase64 } from "../core/sha256.ts";
 import template from "./page.html" with { type: "text" };
 import { pageFunctions } from "./page_render.ts";
 import { paletteCss } from "./palette.ts";
+import { UI_SECURITY_HEADERS } from "./security_headers.ts";
 
 /** The built page and the policy that lets it run. */
 export interface StatusPage {
@@ -25,7 +26,7 @@ export function buildStatusPage(): StatusPage {
   const inline = (tag: string) => {
     const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(html);
     if (!match) throw new Error(`page.html has no <${tag}>`);
-    return `'sha256-${createHash("sha256").update(match[1]).digest("base64")}'`;
+    return `'sha256-${toBase64(sha256(match[1]))}'`;
   };
   const contentSecurityPolicy = [
     "default-src 'none'",
@@ -39,14 +40,6 @@ export function buildStatusPage(): StatusPage {
   ].join("; ");
   return { html, contentSecurityPolicy };
 }
-
-/** Headers every UI answer carries. */
-export const UI_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-  "cache-control": "no-store",
-};
 
 /** The page as an answer. */
 export function statusPageResponse(page: StatusPage): Response {

@@ -8,22 +8,28 @@
 import type { RequestEvents } from "../http/request_events.ts";
 import { requireMethod } from "../http/require_method.ts";
 import { LiveRequests } from "./live_requests.ts";
-import { buildStatusPage, type StatusPage, statusPageResponse } from "./status_page.ts";
+import type { StatusPage } from "./status_page.ts";
 import { UiSessions } from "./ui_session.ts";
 
 /** The status page of one app instance. */
 export interface StatusUi {
-  page: StatusPage;
+  /** The page as an answer; built with the first request for it (docs/operations.md#startup). */
+  page(): Promise<Response>;
   sessions: UiSessions;
   live: LiveRequests;
 }
 
-/** Builds the page once, a session secret, and the live stream. */
+/** A session secret and the live stream now; the page once, when first asked for. */
 export function createStatusUi(
   options: { apiKeys: readonly string[]; events: RequestEvents; shutdown?: AbortSignal },
 ): StatusUi {
+  let page: StatusPage | undefined;
   return {
-    page: buildStatusPage(),
+    page: async () => {
+      const { buildStatusPage, statusPageResponse } = await import("./status_page.ts");
+      page ??= buildStatusPage();
+      return statusPageResponse(page);
+    },
     sessions: new UiSessions(options.apiKeys),
     live: new LiveRequests(options.events, { shutdown: options.shutdown }),
   };
@@ -42,7 +48,7 @@ export function routeUiOpen(
 ): Promise<Response> | undefined {
   if (path === "/" || path === "/ui") {
     requireMethod(request, "GET");
-    return Promise.resolve(statusPageResponse(ui.page));
+    return ui.page();
   }
   if (path === "/ui/session") {
     requireMethod(request, "POST");

@@ -8,17 +8,17 @@
  *
  * @module
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { hmacSha256, toBase64 } from "../core/sha256.ts";
 import { ProxyError } from "../errors.ts";
 import { sameSecret } from "../http/api_key.ts";
-import { UI_SECURITY_HEADERS } from "./status_page.ts";
+import { UI_SECURITY_HEADERS } from "./security_headers.ts";
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "codexgate_session";
 
 /** Issues and checks session cookies for one process and its configured keys. */
 export class UiSessions {
-  readonly #secret = randomBytes(32);
+  readonly #secret = crypto.getRandomValues(new Uint8Array(32));
   /** The cookie each configured key earns; empty when no key is configured. */
   readonly #expected: readonly string[];
 
@@ -34,7 +34,7 @@ export class UiSessions {
   }
 
   #token(key: string): string {
-    return createHmac("sha256", this.#secret).update(key).digest("base64url");
+    return toBase64(hmacSha256(this.#secret, key), true);
   }
 
   /** Whether the request carries a valid session cookie. */

@@ -262,3 +262,22 @@ Deno.test("FileCredentialSource.read() reuses the parse while auth.json text is 
   assertEquals((await source.read()).credentials.accessToken, renamed.access_token);
   assertEquals((await source.get()).accessToken, renamed.access_token);
 });
+
+Deno.test("FileCredentialSource: skips a missing file and a directory, reads the next; concurrent reads share one", async () => {
+  await using s = await setup();
+  const candidates = [
+    { path: join(s.dir, "missing", "auth.json"), from: "OPENAI_CODEX_PATH" as const },
+    { path: s.dir, from: "OPENAI_CODEX_PATH" as const },
+    { path: s.authPath, from: "CODEX_HOME" as const },
+  ];
+  const source = s.source({ candidates });
+  const [a, b, c] = await Promise.all([source.read(), source.read(), source.read()]);
+  assertEquals(a.path, s.authPath);
+  // The requests that came during one read got that read's snapshot.
+  assert(a === b && b === c);
+  // A later read reads the file again and sees a change at once.
+  const next = makeTokenSet({ expiresIn: 3600 });
+  rememberSecrets(next);
+  await Deno.writeTextFile(s.authPath, authJson(next), { mode: 0o600 });
+  assertEquals((await source.read()).credentials.accessToken, next.access_token);
+});

@@ -46,6 +46,13 @@ Deno.test("refreshTokens() reads the error code in the nested and the OAuth stri
       [{ error: { code: "refresh_token_reused", message: "used" } }, "refresh_token_reused"],
       [{ error: "invalid_grant", error_description: "bad" }, "invalid_grant"],
       [{ error: { code: "refresh_token_expired" } }, "refresh_token_expired"],
+      [{ error: { code: null, type: "invalid_grant" } }, "invalid_grant"],
+      [{ code: "refresh_token_invalidated" }, "refresh_token_invalidated"],
+      // Shapes the endpoint never sends: no code read from them.
+      [{ error: 7, code: "invalid_grant" }, "http_401"],
+      [{ error: { code: 1 } }, "http_401"],
+      [{ error: "invalid_grant", code: 5 }, "http_401"],
+      [["invalid_grant"], "http_401"],
       ["not json", "http_401"],
     ] as const
   ) {
@@ -68,6 +75,10 @@ Deno.test("refreshTokens() maps 5xx, 429, other 4xx, timeouts and bad answers to
       [429, { error: { code: "rate_limited" } }],
       [400, { error: "invalid_client" }], // a wrong client_id: a new sign-in would not help
       [200, { token_type: "Bearer" }],
+      [200, { access_token: "" }],
+      [200, { access_token: "a", id_token: "" }],
+      [200, { access_token: "a", refresh_token: null }],
+      [200, [{ access_token: "a" }]],
     ] as const
   ) {
     const err = await assertRejects(() =>

@@ -13,6 +13,16 @@ async function tempHome(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "codexgate-e2e-auth-" });
 }
 
+/** The first stderr line containing `text`, waiting for it up to 20 s; undefined if none came. */
+async function waitForLine(stderr: () => string, text: string): Promise<string | undefined> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const line = stderr().split("\n").find((l) => l.includes(text));
+    if (line || Date.now() > deadline) return line;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function chat(url: string, text: string): Promise<Response> {
   return fetch(`${url}/v1/chat/completions`, {
     method: "POST",
@@ -95,7 +105,8 @@ Deno.test("e2e auth: startup without auth.json warns with every path tried; requ
     const res = await chat(proc.url, "hi");
     assertEquals(res.status, 401);
     assertStringIncludes((await res.json()).error.message, "codex login");
-    const warning = proc.stderr().split("\n").find((l) => l.includes("no usable ChatGPT sign-in"));
+    // The startup note is written once auth.json was looked for, which runs beside serving.
+    const warning = await waitForLine(proc.stderr, "no usable ChatGPT sign-in");
     assert(warning, proc.stderr());
     const entry = JSON.parse(warning);
     assertEquals(entry.level, "warn");

@@ -167,3 +167,17 @@ Deno.test("poll: never refreshes a token itself; an expiring sign-in waits for a
   assertEquals([gets, fetches], [0, 0]);
   assertEquals(poller.lastError("openai_codex"), undefined);
 });
+
+Deno.test("poll: start() fetches nothing; the first request (touch) runs the first round", async () => {
+  const { poller, seen } = setup();
+  poller.start();
+  await Promise.resolve();
+  assertEquals(seen.length, 0);
+  poller.touch();
+  // The round is the poll in flight: joining it waits for it to end.
+  await poller.refresh("openai_codex");
+  assertEquals(seen.length, 1);
+  poller.touch();
+  assertEquals(seen.length, 1);
+  poller.stop();
+});

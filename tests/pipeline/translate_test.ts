@@ -4,6 +4,7 @@ import type { PartialCapabilities } from "../../src/capabilities/schema.ts";
 import type { ProxyError } from "../../src/errors.ts";
 import { translate, type TranslateContext } from "../../src/pipeline/translate.ts";
 import type { CanonicalRequest } from "../../src/request/request_model.ts";
+import { conversationKey } from "../../src/translate/conversation_id.ts";
 import { canonical, developer, testBackend, testModel, user } from "./stage_fixtures.ts";
 
 const SHELL = { type: "function", name: "shell", parameters: { type: "object" } };
@@ -154,4 +155,38 @@ Deno.test("translate() resolves item_reference entries from the looked-up items 
     "resolved item_reference msg_1",
     'dropped item_reference "msg_x": no stored item has that id',
   ]);
+});
+
+Deno.test("translate() derives the id stage 1's conversationKey gives, so app.ts can pass it along", () => {
+  for (const prompt_mode of ["codex_default", "merge_custom", "custom_only"] as const) {
+    for (
+      const fields of [
+        { system: ["Be terse."], input: [user("hi")] },
+        { instructions: "Act.", system: ["", "More."], input: [user("hi"), user("again")] },
+        { input: [user("no system")] },
+      ]
+    ) {
+      const request = canonical(fields);
+      const derived = translate(request, context({ prompt_mode })).conversationId;
+      assertEquals(derived, conversationKey(request), JSON.stringify(fields));
+      const given = translate(request, context({ prompt_mode }, { conversationKey: "given-id" }));
+      assertEquals([given.conversationId, given.body.prompt_cache_key], ["given-id", "given-id"]);
+    }
+  }
+});
+
+Deno.test("translate() keeps the client's prompt_cache_key and derives its own id for passthrough", () => {
+  const keyed = canonical({ prompt_cache_key: "client-key", input: [user("hi")] });
+  assertEquals(
+    translate(keyed, context({}, { conversationKey: "client-key" })).body.prompt_cache_key,
+    "client-key",
+  );
+  const passthrough = canonical({
+    dialect: "responses",
+    instructions: "Own.",
+    input: [user("hi")],
+  });
+  const id = translate(passthrough, context({ codex_passthrough: true }, { conversationKey: "x" }))
+    .conversationId;
+  assertEquals(id !== "x" && /^[0-9a-f]{8}-/.test(id), true, id);
 });
