@@ -8,6 +8,7 @@
  * @module
  */
 import { ProxyError } from "../errors.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** The deadlines of one request body, milliseconds. */
 export interface BodyDeadlines {
@@ -122,9 +123,9 @@ export class RequestBody {
     const left = this.#deadline - this.#clock();
     const which = left <= this.#deadlines.idleMs ? "total" : "idle";
     const waitMs = Math.max(0, Math.min(left, this.#deadlines.idleMs));
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: Timer | undefined;
     const expired = new Promise<"expired">((resolve) => {
-      timer = setTimeout(() => resolve("expired"), waitMs);
+      timer = startTimer(waitMs, () => resolve("expired"));
     });
     const read = this.#read(this.#reader);
     try {
@@ -145,7 +146,7 @@ export class RequestBody {
       this.#broken = true;
       throw err instanceof ProxyError ? err : unreadable(err);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

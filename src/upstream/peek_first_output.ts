@@ -14,6 +14,7 @@ import { SseParser } from "../sse/sse_parse_stream.ts";
 import { TERMINAL_EVENTS, type UpstreamEvent } from "./events.ts";
 import { mapUpstreamEventError } from "./map_upstream_error.ts";
 import type { AttemptFailure } from "./retry_policy.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** What the start of a stream showed. */
 export type PeekResult =
@@ -182,12 +183,12 @@ class ChunkSource {
 
 /** The read's result, its error, or "idle" when it takes longer than `ms`. */
 async function withIdleLimit<T>(read: Promise<T>, ms: number): Promise<T | Error | "idle"> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), ms)));
+  let timer: Timer | undefined;
+  const idle = new Promise<"idle">((resolve) => (timer = startTimer(ms, () => resolve("idle"))));
   try {
     const settled = read.catch((err) => err instanceof Error ? err : new Error(String(err)));
     return await Promise.race([settled, idle]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }

@@ -8,6 +8,7 @@ import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type SseFrame, SseParser } from "../sse/sse_parse_stream.ts";
 import type { UpstreamEvent } from "./events.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** First and largest size of an upstream stream's read buffer (it doubles while reads fill it). */
 const READ_BUFFER_MIN = 16 * 1024;
@@ -24,7 +25,7 @@ export class UpstreamEventReader {
   #batch: { event: UpstreamEvent; raw: string }[] = [];
   #done = false;
   #logger: Logger;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
   #readStartedAt = 0;
   #reading = false;
   #timedOut: ProxyError | undefined;
@@ -113,7 +114,7 @@ export class UpstreamEventReader {
   }
 
   #armTimer(delayMs: number): void {
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(1, delayMs));
+    this.#timer = startTimer(Math.max(1, delayMs), () => this.#onTimer());
   }
 
   #onTimer(): void {
@@ -134,7 +135,7 @@ export class UpstreamEventReader {
   }
 
   #stopTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 

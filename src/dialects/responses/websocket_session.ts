@@ -22,6 +22,7 @@ import { SseParseStream } from "../../sse/sse_parse_stream.ts";
 import type { InputItem } from "../../request/request_model.ts";
 import type { ResponseStore } from "../../state/response_store.ts";
 import type { UpgradeOptions } from "../frontend.ts";
+import { startTimer, type Timer } from "../../timers.ts";
 
 /** What a socket needs: the app's options, and the store a warm-up is remembered in. */
 export interface ResponsesSocketOptions extends UpgradeOptions {
@@ -72,8 +73,8 @@ class ResponsesSocket {
   #expired = false;
   #closed = false;
   #turnAbort = new AbortController();
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #ageTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: Timer | undefined;
+  #ageTimer: Timer | undefined;
   readonly #openedAt = performance.now();
 
   constructor(
@@ -92,7 +93,7 @@ class ResponsesSocket {
     socket.onopen = () => {
       this.#options.logger.info("websocket opened", { id: this.#options.id });
       this.#armIdle();
-      this.#ageTimer = setTimeout(() => this.#onMaxAge(), this.#options.maxAgeMs);
+      this.#ageTimer = startTimer(this.#options.maxAgeMs, () => this.#onMaxAge());
     };
     socket.onmessage = (event) => this.#onFrame(event.data);
     socket.onclose = (event) => this.#onClose(event.code, event.reason);
@@ -297,12 +298,12 @@ class ResponsesSocket {
   }
 
   #armIdle(): void {
-    clearTimeout(this.#idleTimer);
+    this.#idleTimer?.cancel();
     if (this.#closed) return;
-    this.#idleTimer = setTimeout(() => {
+    this.#idleTimer = startTimer(this.#options.idleTimeoutMs, () => {
       if (this.#running === 0) this.#close("idle timeout");
       else this.#armIdle();
-    }, this.#options.idleTimeoutMs);
+    });
   }
 
   #send(value: unknown): void {
@@ -319,8 +320,8 @@ class ResponsesSocket {
   #onClose(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#idleTimer);
-    clearTimeout(this.#ageTimer);
+    this.#idleTimer?.cancel();
+    this.#ageTimer?.cancel();
     // A client that left takes its turn with it: the upstream request ends too.
     this.#turnAbort.abort();
     this.#options.logger.info("websocket closed", {
