@@ -10,8 +10,12 @@ import { type SseFrame, SseParser } from "../sse/sse_parse_stream.ts";
 import type { UpstreamEvent } from "./events.ts";
 import { startTimer, type Timer } from "../timers.ts";
 
-/** First and largest size of an upstream stream's read buffer (it doubles while reads fill it). */
-const READ_BUFFER_MIN = 16 * 1024;
+/**
+ * First and largest size of an upstream stream's read buffer (it doubles while reads fill it).
+ * Small to start: a slow stream's events are a few hundred bytes, and at hundreds of streams
+ * the buffers add up; a fast stream reaches the largest size within a few reads.
+ */
+const READ_BUFFER_MIN = 4 * 1024;
 const READ_BUFFER_MAX = 256 * 1024;
 
 /** Reads upstream events in batches: one batch per upstream read. */

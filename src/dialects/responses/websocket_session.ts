@@ -18,7 +18,7 @@
  * @module
  */
 import { ProxyError } from "../../errors.ts";
-import { SseParseStream } from "../../sse/sse_parse_stream.ts";
+import { sseParseStream } from "../../sse/sse_parse_stream.ts";
 import type { InputItem } from "../../request/request_model.ts";
 import type { ResponseStore } from "../../state/response_store.ts";
 import type { UpgradeOptions } from "../frontend.ts";
@@ -198,7 +198,7 @@ class ResponsesSocket {
     if (!response.ok || !type.startsWith("text/event-stream") || !response.body) {
       return this.#sendErrorAnswer(response);
     }
-    const frames = response.body.pipeThrough(new SseParseStream());
+    const frames = response.body.pipeThrough(sseParseStream());
     try {
       for await (const frame of frames) {
         if (this.#closed) break;
