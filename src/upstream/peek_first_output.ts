@@ -139,8 +139,12 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
   };
 }
 
-/** Size of one read while peeking. */
-const PEEK_READ_BYTES = 16 * 1024;
+/**
+ * Size of one read while peeking, and the first size of the reused buffer
+ * (it grows to what the event reader asks for): small, as the event reader's
+ * own first buffer, since at hundreds of slow streams the buffers add up.
+ */
+const PEEK_READ_BYTES = 4 * 1024;
 
 /**
  * Reads a body into one reused buffer when the body allows it (BYOB): a
