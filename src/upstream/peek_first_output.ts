@@ -25,12 +25,19 @@ export type PeekResult =
 
 /** Whether an event is model output (text, a tool call, reasoning): from then on the answer is committed. */
 export function isOutputEvent(event: UpstreamEvent): boolean {
-  return event.type.startsWith("response.output") ||
-    event.type.startsWith("response.content_part") ||
-    event.type.startsWith("response.function_call") ||
-    event.type.startsWith("response.custom_tool_call") ||
-    event.type.startsWith("response.reasoning");
+  return isOutputType(event.type);
 }
+
+function isOutputType(type: string): boolean {
+  return type.startsWith("response.output") ||
+    type.startsWith("response.content_part") ||
+    type.startsWith("response.function_call") ||
+    type.startsWith("response.custom_tool_call") ||
+    type.startsWith("response.reasoning");
+}
+
+/** Event names whose JSON the peek must read: they may carry the failure it decides on. */
+const FAILURE_NAMES = new Set(["", "message", "error", "response.failed"]);
 
 /**
  * The verdict on an `error` / `response.failed` event seen before any
@@ -64,6 +71,13 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
   let decided: "output" | UpstreamEvent | undefined;
   const parser = new SseParser((frame) => {
     if (decided !== undefined) return;
+    // The backend names each event on its `event:` line: lifecycle events (`response.created`
+    // carries the whole request's instructions) need no JSON parse here; the reader parses
+    // every event anyway.
+    if (!FAILURE_NAMES.has(frame.event)) {
+      if (isOutputType(frame.event) || TERMINAL_EVENTS.has(frame.event)) decided = "output";
+      return;
+    }
     let event: UpstreamEvent;
     try {
       event = JSON.parse(frame.data) as UpstreamEvent;

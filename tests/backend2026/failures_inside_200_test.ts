@@ -126,3 +126,20 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+Deno.test("peekFirstOutput(): events named on their event: line or only in their JSON decide alike", async () => {
+  // Without `event:` lines (only `data:`), the peek reads each event's JSON type.
+  const dataOnly = (events: FakeEvent[]) =>
+    events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("");
+  const verdicts: string[] = [];
+  for (const sse of [toSse, dataOnly]) {
+    const failed = await peekFirstOutput(new Response(sse([created, slowDown])), 5000);
+    verdicts.push(failed.kind === "failure" ? `failure ${failed.error.code}` : failed.kind);
+    const ok = await peekFirstOutput(
+      new Response(sse([created, ...new ScriptBuilder().text("hi").completed()])),
+      5000,
+    );
+    verdicts.push(ok.kind);
+  }
+  assertEquals(verdicts, ["failure slow_down", "output", "failure slow_down", "output"]);
+});
