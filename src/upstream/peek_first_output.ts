@@ -117,19 +117,28 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
     const verdict = retryableBeforeOutput(decided);
     return { kind: "failure", event: decided, ...verdict };
   }
-  // A byte stream, so the event reader can keep reading into its own reused buffer (BYOB):
-  // what was peeked first, then the rest straight from the backend.
+  // What was peeked first, then the rest straight from the backend.
+  const rest: PeekedBody = {
+    async read(max) {
+      const chunk = chunks.shift();
+      if (chunk) return chunk;
+      if (readError !== undefined) throw readError;
+      if (ended) return undefined;
+      const read = await source.read(max);
+      if (read === undefined) ended = true;
+      return read;
+    },
+    cancel: (reason) => source.cancel(reason),
+  };
+  // A byte stream, so a reader can read it into its own reused buffer (BYOB). The event
+  // reader takes `rest` over instead ({@link takePeekedBody}): one hop less for every chunk.
   const replay = new ReadableStream({
     type: "bytes",
     async pull(controller) {
       const request = controller.byobRequest;
-      const chunk = chunks.shift();
-      if (chunk) return controller.enqueue(chunk);
-      if (readError !== undefined) return controller.error(readError);
       const view = request?.view;
-      const read = ended ? undefined : await source.read(view?.byteLength ?? PEEK_READ_BYTES);
+      const read = await rest.read(view?.byteLength ?? PEEK_READ_BYTES);
       if (read === undefined) {
-        ended = true;
         controller.close();
         request?.respond(0);
         return;
@@ -140,9 +149,10 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
       } else controller.enqueue(read.slice());
     },
     cancel(reason) {
-      source.cancel(reason);
+      rest.cancel(reason);
     },
   });
+  peeked.set(replay, rest);
   return {
     kind: "output",
     response: new Response(replay, {
@@ -151,6 +161,28 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
       headers: response.headers,
     }),
   };
+}
+
+/** A peeked body, read without the stream around it. */
+export interface PeekedBody {
+  /** The next bytes (at most `max` once the peeked ones are out), valid until the next call. */
+  read(max: number): Promise<Uint8Array | undefined>;
+  /** Stops reading and releases the backend's connection. */
+  cancel(reason?: unknown): void;
+}
+
+/** The replay streams of {@link peekFirstOutput} and what they replay. */
+const peeked = new WeakMap<ReadableStream<Uint8Array>, PeekedBody>();
+
+/**
+ * What the replay stream `body` would deliver, for a reader that takes it
+ * over; the stream is then never read. Undefined for any other stream (or
+ * one already taken).
+ */
+export function takePeekedBody(body: ReadableStream<Uint8Array>): PeekedBody | undefined {
+  const taken = peeked.get(body);
+  peeked.delete(body);
+  return taken;
 }
 
 /**

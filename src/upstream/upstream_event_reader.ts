@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import { type SseFrame, SseParser } from "../sse/sse_parse_stream.ts";
 import type { UpstreamEvent } from "./events.ts";
 import { startTimer, type Timer } from "../timers.ts";
+import { type PeekedBody, takePeekedBody } from "./peek_first_output.ts";
 
 /**
  * First and largest size of an upstream stream's read buffer (it doubles while reads fill it).
@@ -20,9 +21,14 @@ const READ_BUFFER_MAX = 256 * 1024;
 
 /** Reads upstream events in batches: one batch per upstream read. */
 export class UpstreamEventReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  readonly #reader:
+    | ReadableStreamDefaultReader<Uint8Array>
+    | ReadableStreamBYOBReader
+    | { peeked: PeekedBody };
   /** Our own read buffer, reused for every read (BYOB), when the body allows it. */
   #buffer: Uint8Array<ArrayBuffer> | undefined;
+  /** The size of the next read from a peeked body (grows as the buffer would). */
+  #readSize = READ_BUFFER_MIN;
   readonly #decoder = new TextDecoder();
   readonly #parser: SseParser;
   readonly #idleMs: number;
@@ -38,11 +44,17 @@ export class UpstreamEventReader {
     // A default reader gets a fresh 64 KiB buffer per read from the runtime, even for a
     // 200-byte event: at hundreds of slow streams that is most of the process's memory.
     // Reading into one reused buffer per stream keeps it flat.
-    try {
-      this.#reader = body.getReader({ mode: "byob" });
-      this.#buffer = new Uint8Array(READ_BUFFER_MIN);
-    } catch {
-      this.#reader = body.getReader();
+    const peeked = takePeekedBody(body);
+    if (peeked) {
+      // Read from the peek's own reused buffer, without the replay stream in between.
+      this.#reader = { peeked };
+    } else {
+      try {
+        this.#reader = body.getReader({ mode: "byob" });
+        this.#buffer = new Uint8Array(READ_BUFFER_MIN);
+      } catch {
+        this.#reader = body.getReader();
+      }
     }
     this.#idleMs = idleMs;
     this.#logger = logger;
@@ -103,6 +115,14 @@ export class UpstreamEventReader {
   }
 
   async #read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if ("peeked" in this.#reader) {
+      const value = await this.#reader.peeked.read(this.#readSize);
+      if (value === undefined) return { done: true, value: undefined };
+      if (value.byteLength >= this.#readSize && this.#readSize < READ_BUFFER_MAX) {
+        this.#readSize *= 2;
+      }
+      return { done: false, value };
+    }
     if (this.#buffer === undefined) {
       return await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
     }
@@ -135,7 +155,7 @@ export class UpstreamEventReader {
       { code: "upstream_timeout", type: "timeout_error" },
     );
     // Ends the pending read (done), which then throws the timeout.
-    this.#reader.cancel(this.#timedOut).catch(() => {});
+    this.#cancelReader(this.#timedOut);
   }
 
   #stopTimer(): void {
@@ -147,6 +167,11 @@ export class UpstreamEventReader {
   cancel(reason?: unknown): void {
     this.#done = true;
     this.#stopTimer();
-    this.#reader.cancel(reason).catch(() => {});
+    this.#cancelReader(reason);
+  }
+
+  #cancelReader(reason: unknown): void {
+    if ("peeked" in this.#reader) this.#reader.peeked.cancel(reason);
+    else this.#reader.cancel(reason).catch(() => {});
   }
 }
