@@ -123,6 +123,8 @@ export async function startCodexgate(
     cwd: auth.codexHome,
     env: {
       CODEX_HOME: auth.codexHome,
+      // The usage history goes to the throwaway dir too, not the user's (Linux's data dir).
+      XDG_DATA_HOME: auth.codexHome,
       OPENAI_API_BASE_URL: upstream.baseUrl,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${upstream.origin}/oauth/token`,
     },

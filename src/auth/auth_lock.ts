@@ -14,6 +14,7 @@
  * @module
  */
 import { ProxyError } from "../errors.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
@@ -71,7 +72,7 @@ async function lockWithin(
 ): Promise<void> {
   const { timeoutMs } = options;
   const gaveUp = options.gaveUp ?? "codexgate did not refresh the ChatGPT sign-in";
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   let timedOut = false;
   const locked = file.lock(true).then(
     () => {
@@ -87,7 +88,7 @@ async function lockWithin(
     },
   );
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = startTimer(timeoutMs, () => {
       timedOut = true;
       reject(
         new LockTimeout(
@@ -100,11 +101,11 @@ async function lockWithin(
           ),
         ),
       );
-    }, timeoutMs);
+    });
   });
   try {
     await Promise.race([locked, timeout]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { ProxyError } from "../errors.ts";
+import { watchBodyEnd } from "./body_end.ts";
 import { type BodyDeadlines, RequestBody } from "./request_body.ts";
 
 /** Options of {@link withRequestBounds}. */
@@ -118,39 +119,9 @@ function withBodyEnd(
   settle: () => Promise<boolean>,
   onDone: () => void,
 ): Response {
-  const reader = response.body?.getReader();
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    onDone();
-  };
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = reader ? await reader.read() : { done: true as const, value: undefined };
-        if (!next.done) {
-          controller.enqueue(next.value);
-          return;
-        }
-        const keep = await settle();
-        finish();
-        if (keep) controller.close();
-        else controller.error(new CloseConnection());
-      } catch (err) {
-        finish();
-        controller.error(err);
-      }
-    },
-    cancel(reason) {
-      finish();
-      return reader?.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
-  return new Response(stream, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
+  return watchBodyEnd(response, {
+    settle: async () => (await settle()) ? undefined : new CloseConnection(),
+    ended: onDone,
   });
 }
 

@@ -12,6 +12,7 @@ import type { Logger } from "../log.ts";
 import type { EffortChoice } from "../models/choose_effort.ts";
 import type { ProxyError } from "../errors.ts";
 import type { UpstreamUsage } from "../upstream/events.ts";
+import { watchBodyEnd } from "./body_end.ts";
 import { CLIENT_CLOSED } from "./client_gone.ts";
 import type { FinishedRequest, RequestEvents } from "./request_events.ts";
 
@@ -92,46 +93,18 @@ export function withRequestLog(
       write();
       return response;
     }
-    return new Response(watchEnd(response.body, write), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
+    return watchBodyEnd(response, {
+      ended: (end) => {
+        if (end.kind === "done") write();
+        else if (end.kind === "cancelled") {
+          write({ code: CLIENT_CLOSED, message: "The client closed the stream" });
+        } else {
+          const { error } = end;
+          write({ code: "stream_failed", message: String((error as Error)?.message ?? error) });
+        }
+      },
     });
   };
-}
-
-/** Passes a body through and calls `onEnd` once when it ends or is cancelled. */
-function watchEnd(
-  body: ReadableStream<Uint8Array>,
-  onEnd: (outcome?: { code: string; message: string }) => void,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let ended = false;
-  const end = (outcome?: { code: string; message: string }) => {
-    if (ended) return;
-    ended = true;
-    onEnd(outcome);
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await reader.read();
-        if (done) {
-          controller.close();
-          end();
-          return;
-        }
-        controller.enqueue(value);
-      } catch (err) {
-        end({ code: "stream_failed", message: String((err as Error)?.message ?? err) });
-        controller.error(err);
-      }
-    },
-    cancel(reason) {
-      end({ code: CLIENT_CLOSED, message: "The client closed the stream" });
-      return reader.cancel(reason).catch(() => {});
-    },
-  }, { highWaterMark: 0 });
 }
 
 /** The status a request ended with: a stream the client abandoned started as 200; it is 499. */

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import { startTimer } from "../timers.ts";
 
 /** What main.ts and graceful shutdown need of a server. */
 export interface RelisteningServer {
@@ -42,9 +43,9 @@ export function serveRelistening(
   let wake: (() => void) | undefined;
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = startTimer(ms, resolve);
       wake = () => {
-        clearTimeout(timer);
+        timer.cancel();
         resolve();
       };
     });

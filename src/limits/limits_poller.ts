@@ -16,6 +16,7 @@ import type { HostInfo } from "../upstream/headers.ts";
 import type { QuotaSnapshot } from "../upstream/quota_headers.ts";
 import { usageUrl } from "./usage_url.ts";
 import { parseWhamUsage } from "./wham_usage.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** The last failure of an account's poll. */
 export interface PollError {
@@ -48,7 +49,7 @@ export class LimitsPoller {
   readonly #errors = new Map<string, PollError>();
   readonly #warned = new Set<string>();
   #lastAsked: number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
   #stopped = true;
   /** Started, waiting for the first request to run the first round. */
   #armed = false;
@@ -126,7 +127,7 @@ export class LimitsPoller {
   stop(): void {
     this.#stopped = true;
     this.#armed = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 
@@ -158,13 +159,12 @@ export class LimitsPoller {
 
   #schedule(): void {
     if (this.#stopped) return;
-    const timer = setTimeout(
-      () => this.#round(false).finally(() => this.#schedule()),
+    // Not setTimeout: its first call loads Deno's Node timers, which would land on startup
+    // (src/timers.ts). The server ends with an explicit exit, so a pending poll holds nothing up.
+    this.#timer = startTimer(
       this.nextDelayMs(),
+      () => this.#round(false).finally(() => this.#schedule()),
     );
-    // The poll never keeps the process alive on its own.
-    Deno.unrefTimer(timer);
-    this.#timer = timer;
   }
 
   async #poll(backendName: string): Promise<QuotaSnapshot | undefined> {

@@ -29,6 +29,8 @@ export class CatalogService {
   readonly #deps: CatalogServiceDeps;
   #cached?: Catalog;
   #inflight?: Promise<Catalog>;
+  /** The last read of models_cache.json (parsed), and the file's mtime and size then. */
+  #cliCache?: { version: string; models: CatalogModel[] | undefined };
 
   constructor(backend: ResolvedBackend, deps: CatalogServiceDeps) {
     this.#backend = backend;
@@ -63,7 +65,7 @@ export class CatalogService {
     if (model?.base_instructions && model.base_instructions.trim() !== "") {
       return model.base_instructions;
     }
-    const cached = this.#readCliCache()?.find((m) => m.slug === slug);
+    const cached = this.#cliModels()?.find((m) => m.slug === slug);
     if (cached?.base_instructions && cached.base_instructions.trim() !== "") {
       return cached.base_instructions;
     }
@@ -82,7 +84,7 @@ export class CatalogService {
         error: (err as Error).message,
       });
     }
-    const cli = this.#readCliCache();
+    const cli = this.#cliModels({ fresh: true });
     this.#cached = cli ? { models: cli, source: "models_cache.json", fetchedAt: now } : {
       models: this.#backend.models.map((slug) => ({ slug, visibility: "list" })),
       source: "configured list",
@@ -106,6 +108,27 @@ export class CatalogService {
     const models = parseCatalog(await res.json());
     if (!models) throw new Error("catalog answer has no models list");
     return models;
+  }
+
+  /**
+   * models_cache.json's models, read and parsed again only when the file
+   * changed (its modification time or size) or the catalog is being loaded:
+   * a stat per request instead of a read and parse on the event loop when
+   * the catalog carries no instructions.
+   */
+  #cliModels(options: { fresh?: boolean } = {}): CatalogModel[] | undefined {
+    if (!this.#deps.codexHome) return undefined;
+    let version: string;
+    try {
+      const info = Deno.statSync(join(this.#deps.codexHome, "models_cache.json"));
+      version = `${info.mtime?.getTime()}:${info.size}`;
+    } catch {
+      this.#cliCache = undefined;
+      return undefined;
+    }
+    if (!options.fresh && this.#cliCache?.version === version) return this.#cliCache.models;
+    this.#cliCache = { version, models: this.#readCliCache() };
+    return this.#cliCache.models;
   }
 
   #readCliCache(): CatalogModel[] | undefined {

@@ -29,6 +29,7 @@ import { ResponseAccumulator } from "../upstream/response_accumulator.ts";
 import { UpstreamEventReader } from "../upstream/upstream_event_reader.ts";
 import type { UpstreamRequest } from "../upstream/upstream_request.ts";
 import type { UpstreamAnswer } from "./forward.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** What compacting needs besides the request. */
 export interface AutoCompactOptions {
@@ -312,21 +313,21 @@ async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   idleMs: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = startTimer(idleMs, () => {
       const error = new ProxyError(504, `The Codex backend sent nothing for ${idleMs / 1000} s`, {
         code: "upstream_timeout",
         type: "timeout_error",
       });
       reader.cancel(error).catch(() => {});
       reject(error);
-    }, idleMs);
+    });
   });
   try {
     return await Promise.race([reader.read(), timeout]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }
 

@@ -104,28 +104,28 @@ export class SseParser {
 }
 
 /**
- * Bytes → {@link SseFrame}s, as a stream.
+ * Bytes → {@link SseFrame}s, as a stream. A function, not a class extending
+ * `TransformStream`: such a class reads the global at module load, which
+ * loads Deno's web streams before the server can listen.
  *
  * @example
  * ```ts
- * const frames = response.body!.pipeThrough(new SseParseStream());
+ * const frames = response.body!.pipeThrough(sseParseStream());
  * ```
  */
-export class SseParseStream extends TransformStream<Uint8Array, SseFrame> {
-  constructor() {
-    const decoder = new TextDecoder();
-    let parser: SseParser;
-    super({
-      start(controller) {
-        parser = new SseParser((frame) => controller.enqueue(frame));
-      },
-      transform(chunk) {
-        parser.feed(decoder.decode(chunk, { stream: true }));
-      },
-      flush() {
-        parser.feed(decoder.decode());
-        parser.end();
-      },
-    });
-  }
+export function sseParseStream(): TransformStream<Uint8Array, SseFrame> {
+  const decoder = new TextDecoder();
+  let parser: SseParser;
+  return new TransformStream<Uint8Array, SseFrame>({
+    start(controller) {
+      parser = new SseParser((frame) => controller.enqueue(frame));
+    },
+    transform(chunk) {
+      parser.feed(decoder.decode(chunk, { stream: true }));
+    },
+    flush() {
+      parser.feed(decoder.decode());
+      parser.end();
+    },
+  });
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { ProxyError } from "../errors.ts";
+import { startTimer } from "../timers.ts";
 
 /** 504 for a backend that did not answer in time (before the first byte). */
 export function upstreamTimeoutError(timeoutMs: number, what = "answered"): ProxyError {
@@ -32,9 +33,9 @@ export async function fetchWithTimeout(
 ): Promise<Response> {
   const timer = new AbortController();
   // The error (and its stack) is only built when the timer fires: this runs on every request.
-  const id = setTimeout(
-    () => timer.abort(upstreamTimeoutError(options.timeoutMs)),
+  const deadline = startTimer(
     options.timeoutMs,
+    () => timer.abort(upstreamTimeoutError(options.timeoutMs)),
   );
   try {
     return await fetchFn(url, { ...init, signal: AbortSignal.any([options.signal, timer.signal]) });
@@ -42,6 +43,6 @@ export async function fetchWithTimeout(
     if (timer.signal.aborted && !options.signal.aborted) throw timer.signal.reason;
     throw err;
   } finally {
-    clearTimeout(id);
+    deadline.cancel();
   }
 }

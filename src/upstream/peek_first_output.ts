@@ -14,6 +14,7 @@ import { SseParser } from "../sse/sse_parse_stream.ts";
 import { TERMINAL_EVENTS, type UpstreamEvent } from "./events.ts";
 import { mapUpstreamEventError } from "./map_upstream_error.ts";
 import type { AttemptFailure } from "./retry_policy.ts";
+import { startTimer, type Timer } from "../timers.ts";
 
 /** What the start of a stream showed. */
 export type PeekResult =
@@ -24,12 +25,19 @@ export type PeekResult =
 
 /** Whether an event is model output (text, a tool call, reasoning): from then on the answer is committed. */
 export function isOutputEvent(event: UpstreamEvent): boolean {
-  return event.type.startsWith("response.output") ||
-    event.type.startsWith("response.content_part") ||
-    event.type.startsWith("response.function_call") ||
-    event.type.startsWith("response.custom_tool_call") ||
-    event.type.startsWith("response.reasoning");
+  return isOutputType(event.type);
 }
+
+function isOutputType(type: string): boolean {
+  return type.startsWith("response.output") ||
+    type.startsWith("response.content_part") ||
+    type.startsWith("response.function_call") ||
+    type.startsWith("response.custom_tool_call") ||
+    type.startsWith("response.reasoning");
+}
+
+/** Event names whose JSON the peek must read: they may carry the failure it decides on. */
+const FAILURE_NAMES = new Set(["", "message", "error", "response.failed"]);
 
 /**
  * The verdict on an `error` / `response.failed` event seen before any
@@ -63,6 +71,13 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
   let decided: "output" | UpstreamEvent | undefined;
   const parser = new SseParser((frame) => {
     if (decided !== undefined) return;
+    // The backend names each event on its `event:` line: lifecycle events (`response.created`
+    // carries the whole request's instructions) need no JSON parse here; the reader parses
+    // every event anyway.
+    if (!FAILURE_NAMES.has(frame.event)) {
+      if (isOutputType(frame.event) || TERMINAL_EVENTS.has(frame.event)) decided = "output";
+      return;
+    }
     let event: UpstreamEvent;
     try {
       event = JSON.parse(frame.data) as UpstreamEvent;
@@ -102,19 +117,28 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
     const verdict = retryableBeforeOutput(decided);
     return { kind: "failure", event: decided, ...verdict };
   }
-  // A byte stream, so the event reader can keep reading into its own reused buffer (BYOB):
-  // what was peeked first, then the rest straight from the backend.
+  // What was peeked first, then the rest straight from the backend.
+  const rest: PeekedBody = {
+    async read(max) {
+      const chunk = chunks.shift();
+      if (chunk) return chunk;
+      if (readError !== undefined) throw readError;
+      if (ended) return undefined;
+      const read = await source.read(max);
+      if (read === undefined) ended = true;
+      return read;
+    },
+    cancel: (reason) => source.cancel(reason),
+  };
+  // A byte stream, so a reader can read it into its own reused buffer (BYOB). The event
+  // reader takes `rest` over instead ({@link takePeekedBody}): one hop less for every chunk.
   const replay = new ReadableStream({
     type: "bytes",
     async pull(controller) {
       const request = controller.byobRequest;
-      const chunk = chunks.shift();
-      if (chunk) return controller.enqueue(chunk);
-      if (readError !== undefined) return controller.error(readError);
       const view = request?.view;
-      const read = ended ? undefined : await source.read(view?.byteLength ?? PEEK_READ_BYTES);
+      const read = await rest.read(view?.byteLength ?? PEEK_READ_BYTES);
       if (read === undefined) {
-        ended = true;
         controller.close();
         request?.respond(0);
         return;
@@ -125,9 +149,10 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
       } else controller.enqueue(read.slice());
     },
     cancel(reason) {
-      source.cancel(reason);
+      rest.cancel(reason);
     },
   });
+  peeked.set(replay, rest);
   return {
     kind: "output",
     response: new Response(replay, {
@@ -138,8 +163,34 @@ export async function peekFirstOutput(response: Response, idleMs: number): Promi
   };
 }
 
-/** Size of one read while peeking. */
-const PEEK_READ_BYTES = 16 * 1024;
+/** A peeked body, read without the stream around it. */
+export interface PeekedBody {
+  /** The next bytes (at most `max` once the peeked ones are out), valid until the next call. */
+  read(max: number): Promise<Uint8Array | undefined>;
+  /** Stops reading and releases the backend's connection. */
+  cancel(reason?: unknown): void;
+}
+
+/** The replay streams of {@link peekFirstOutput} and what they replay. */
+const peeked = new WeakMap<ReadableStream<Uint8Array>, PeekedBody>();
+
+/**
+ * What the replay stream `body` would deliver, for a reader that takes it
+ * over; the stream is then never read. Undefined for any other stream (or
+ * one already taken).
+ */
+export function takePeekedBody(body: ReadableStream<Uint8Array>): PeekedBody | undefined {
+  const taken = peeked.get(body);
+  peeked.delete(body);
+  return taken;
+}
+
+/**
+ * Size of one read while peeking, and the first size of the reused buffer
+ * (it grows to what the event reader asks for): small, as the event reader's
+ * own first buffer, since at hundreds of slow streams the buffers add up.
+ */
+const PEEK_READ_BYTES = 4 * 1024;
 
 /**
  * Reads a body into one reused buffer when the body allows it (BYOB): a
@@ -182,12 +233,12 @@ class ChunkSource {
 
 /** The read's result, its error, or "idle" when it takes longer than `ms`. */
 async function withIdleLimit<T>(read: Promise<T>, ms: number): Promise<T | Error | "idle"> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), ms)));
+  let timer: Timer | undefined;
+  const idle = new Promise<"idle">((resolve) => (timer = startTimer(ms, () => resolve("idle"))));
   try {
     const settled = read.catch((err) => err instanceof Error ? err : new Error(String(err)));
     return await Promise.race([settled, idle]);
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
   }
 }

@@ -72,7 +72,8 @@ export function isQuotaHeader(name: string): boolean {
 export function pickQuotaHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) {
-    if (isQuotaHeader(name)) out[name] = value;
+    // Every usage header starts so; the patterns run on those alone.
+    if (name.startsWith("x-") && isQuotaHeader(name)) out[name] = value;
   }
   return out;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { startTimer, type Timer } from "../timers.ts";
 
 /** Bytes kept of an error body; the rest is dropped. */
 export const ERROR_BODY_LIMIT = 64 * 1024;
@@ -23,9 +24,9 @@ export async function readErrorBody(
   const reader = response.body.getReader();
   const buffer = new Uint8Array(ERROR_BODY_LIMIT);
   let size = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   const stop = new Promise<"stop">((resolve) => {
-    timer = setTimeout(() => resolve("stop"), options.timeoutMs);
+    timer = startTimer(options.timeoutMs, () => resolve("stop"));
     options.signal?.addEventListener("abort", () => resolve("stop"), { once: true });
   });
   let complete = false;
@@ -44,7 +45,7 @@ export async function readErrorBody(
   } catch {
     /* what arrived is all there is */
   } finally {
-    clearTimeout(timer);
+    timer?.cancel();
     if (!complete) reader.cancel().catch(() => {});
   }
   return new TextDecoder().decode(buffer.subarray(0, size));

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { startTimer } from "../timers.ts";
 
 /** One failed attempt, as `forward` saw it. */
 export type AttemptFailure =
@@ -85,13 +86,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
-      clearTimeout(timer);
+      timer.cancel();
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = startTimer(ms, () => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    });
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

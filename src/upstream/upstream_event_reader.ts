@@ -8,23 +8,34 @@ import { ProxyError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type SseFrame, SseParser } from "../sse/sse_parse_stream.ts";
 import type { UpstreamEvent } from "./events.ts";
+import { startTimer, type Timer } from "../timers.ts";
+import { type PeekedBody, takePeekedBody } from "./peek_first_output.ts";
 
-/** First and largest size of an upstream stream's read buffer (it doubles while reads fill it). */
-const READ_BUFFER_MIN = 16 * 1024;
+/**
+ * First and largest size of an upstream stream's read buffer (it doubles while reads fill it).
+ * Small to start: a slow stream's events are a few hundred bytes, and at hundreds of streams
+ * the buffers add up; a fast stream reaches the largest size within a few reads.
+ */
+const READ_BUFFER_MIN = 4 * 1024;
 const READ_BUFFER_MAX = 256 * 1024;
 
 /** Reads upstream events in batches: one batch per upstream read. */
 export class UpstreamEventReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  readonly #reader:
+    | ReadableStreamDefaultReader<Uint8Array>
+    | ReadableStreamBYOBReader
+    | { peeked: PeekedBody };
   /** Our own read buffer, reused for every read (BYOB), when the body allows it. */
   #buffer: Uint8Array<ArrayBuffer> | undefined;
+  /** The size of the next read from a peeked body (grows as the buffer would). */
+  #readSize = READ_BUFFER_MIN;
   readonly #decoder = new TextDecoder();
   readonly #parser: SseParser;
   readonly #idleMs: number;
   #batch: { event: UpstreamEvent; raw: string }[] = [];
   #done = false;
   #logger: Logger;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Timer | undefined;
   #readStartedAt = 0;
   #reading = false;
   #timedOut: ProxyError | undefined;
@@ -33,11 +44,17 @@ export class UpstreamEventReader {
     // A default reader gets a fresh 64 KiB buffer per read from the runtime, even for a
     // 200-byte event: at hundreds of slow streams that is most of the process's memory.
     // Reading into one reused buffer per stream keeps it flat.
-    try {
-      this.#reader = body.getReader({ mode: "byob" });
-      this.#buffer = new Uint8Array(READ_BUFFER_MIN);
-    } catch {
-      this.#reader = body.getReader();
+    const peeked = takePeekedBody(body);
+    if (peeked) {
+      // Read from the peek's own reused buffer, without the replay stream in between.
+      this.#reader = { peeked };
+    } else {
+      try {
+        this.#reader = body.getReader({ mode: "byob" });
+        this.#buffer = new Uint8Array(READ_BUFFER_MIN);
+      } catch {
+        this.#reader = body.getReader();
+      }
     }
     this.#idleMs = idleMs;
     this.#logger = logger;
@@ -98,6 +115,14 @@ export class UpstreamEventReader {
   }
 
   async #read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if ("peeked" in this.#reader) {
+      const value = await this.#reader.peeked.read(this.#readSize);
+      if (value === undefined) return { done: true, value: undefined };
+      if (value.byteLength >= this.#readSize && this.#readSize < READ_BUFFER_MAX) {
+        this.#readSize *= 2;
+      }
+      return { done: false, value };
+    }
     if (this.#buffer === undefined) {
       return await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
     }
@@ -113,7 +138,7 @@ export class UpstreamEventReader {
   }
 
   #armTimer(delayMs: number): void {
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(1, delayMs));
+    this.#timer = startTimer(Math.max(1, delayMs), () => this.#onTimer());
   }
 
   #onTimer(): void {
@@ -130,11 +155,11 @@ export class UpstreamEventReader {
       { code: "upstream_timeout", type: "timeout_error" },
     );
     // Ends the pending read (done), which then throws the timeout.
-    this.#reader.cancel(this.#timedOut).catch(() => {});
+    this.#cancelReader(this.#timedOut);
   }
 
   #stopTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = undefined;
   }
 
@@ -142,6 +167,11 @@ export class UpstreamEventReader {
   cancel(reason?: unknown): void {
     this.#done = true;
     this.#stopTimer();
-    this.#reader.cancel(reason).catch(() => {});
+    this.#cancelReader(reason);
+  }
+
+  #cancelReader(reason: unknown): void {
+    if ("peeked" in this.#reader) this.#reader.peeked.cancel(reason);
+    else this.#reader.cancel(reason).catch(() => {});
   }
 }

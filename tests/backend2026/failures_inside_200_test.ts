@@ -2,12 +2,15 @@
  * Failures inside a 200, in-process: an `error` / `response.failed` before
  * the first output event is retried like a 503 before the first byte (within
  * `max_retries`); after output started the client gets the in-band error;
- * a context overflow is not retried and names the model's window.
+ * a context overflow is not retried and names the model's window. The peek
+ * itself: what it replays, and the event reader taking the peeked body over.
  */
 import { assert, assertEquals, assertStringIncludes } from "../support/assert.ts";
 import { contextOverflowEvents, type FakeEvent, ScriptBuilder } from "../support/fake_script.ts";
 import { inProcessApp, sseData } from "../support/in_process.ts";
 import { peekFirstOutput, retryableBeforeOutput } from "../../src/upstream/peek_first_output.ts";
+import { UpstreamEventReader } from "../../src/upstream/upstream_event_reader.ts";
+import { createLogger } from "../../src/log.ts";
 import { toSse } from "../support/fake_script.ts";
 
 const created = { type: "response.created", response: { id: "resp_1", status: "in_progress" } };
@@ -126,3 +129,57 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+Deno.test("peekFirstOutput(): events named on their event: line or only in their JSON decide alike", async () => {
+  // Without `event:` lines (only `data:`), the peek reads each event's JSON type.
+  const dataOnly = (events: FakeEvent[]) =>
+    events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("");
+  const verdicts: string[] = [];
+  for (const sse of [toSse, dataOnly]) {
+    const failed = await peekFirstOutput(new Response(sse([created, slowDown])), 5000);
+    verdicts.push(failed.kind === "failure" ? `failure ${failed.error.code}` : failed.kind);
+    const ok = await peekFirstOutput(
+      new Response(sse([created, ...new ScriptBuilder().text("hi").completed()])),
+      5000,
+    );
+    verdicts.push(ok.kind);
+  }
+  assertEquals(verdicts, ["failure slow_down", "output", "failure slow_down", "output"]);
+});
+
+Deno.test("peekFirstOutput(): the event reader takes the peeked body over; cancelling it releases the backend's body", async () => {
+  const events = new ScriptBuilder().text("x".repeat(20_000), { chunks: 30 }).completed();
+  const read = async (response: Response) => {
+    const reader = new UpstreamEventReader(response.body!, 5000, createLogger("error", () => {}));
+    const types: string[] = [];
+    for (let batch = await reader.next(); batch; batch = await reader.next()) {
+      types.push(...batch.map((e) => e.event.type));
+    }
+    return types;
+  };
+  const peeked = await peekFirstOutput(new Response(toSse(events)), 5000);
+  assert(peeked.kind === "output");
+  assertEquals(await read(peeked.response), await read(new Response(toSse(events))));
+
+  let cancelled: unknown;
+  const endless = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Output, and no end: the backend is still answering.
+      const started = new ScriptBuilder().text("hi").completed().slice(0, -1);
+      controller.enqueue(new TextEncoder().encode(toSse(started)));
+    },
+    cancel(reason) {
+      cancelled = reason;
+    },
+  });
+  const open = await peekFirstOutput(new Response(endless), 5000);
+  assert(open.kind === "output");
+  const reader = new UpstreamEventReader(
+    open.response.body!,
+    5000,
+    createLogger("error", () => {}),
+  );
+  assert((await reader.next())!.length > 0);
+  reader.cancel("client left");
+  assertEquals(cancelled, "client left");
+});

@@ -1,8 +1,9 @@
 /**
  * The SQLite usage history: rows summed by day, model, account, dialect and
- * client with the cache hit ratio; retention; and a locked, corrupt or
- * unwritable file never throws into serving: logged once, rows dropped
- * meanwhile, recovered when possible.
+ * client with the cache hit ratio; retention; rows written in batches (a
+ * query, closing, and the batch window each write what waits); and a locked,
+ * corrupt or unwritable file never throws into serving: logged once, rows
+ * dropped meanwhile, recovered when possible.
  */
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
@@ -32,6 +33,7 @@ function row(over: Partial<UsageRecord> = {}): UsageRecord {
   };
 }
 
+/** A store that writes each awaited row before the next step (no batching window). */
 function store(path: string, clock: { now: number }, logs: string[] = [], retryMs = 30_000) {
   return new SqliteUsageStore({
     path,
@@ -39,7 +41,18 @@ function store(path: string, clock: { now: number }, logs: string[] = [], retryM
     logger: createLogger("info", (l) => logs.push(l)),
     now: () => clock.now,
     retryMs,
+    flushMs: 0,
   });
+}
+
+/** How many rows another connection sees in the file (what `codexgate usage` would read). */
+function rowsInFile(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return Number((db.prepare("SELECT COUNT(*) AS n FROM requests").get() as { n: number }).n);
+  } finally {
+    db.close();
+  }
 }
 
 Deno.test("usage history: summed by day and model, with errors and cache hit ratio", async () => {
@@ -181,5 +194,44 @@ Deno.test("usage history: an unwritable place never throws; recovers once it is 
   await s.record(row());
   const [r] = await s.summary({ since: 0, until: T0 + 1, by: ["day"] });
   assertEquals(r.requests, 1);
+  s.close();
+});
+
+Deno.test("usage history: rows wait for the batch window, and a query or close writes them first", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "usage.sqlite");
+  const clock = { now: T0 };
+  const s = new SqliteUsageStore({
+    path,
+    retentionDays: 30,
+    logger: createLogger("info", () => {}),
+    now: () => clock.now,
+    flushMs: 60_000,
+  });
+  // Opening creates the file (a query on an empty history).
+  assertEquals(await s.summary({ since: 0, until: T0 + 1, by: ["day"] }), []);
+  const written = [s.record(row()), s.record(row()), s.record(row())];
+  assertEquals(rowsInFile(path), 0, "still waiting for the batch window");
+  const [seen] = await s.summary({ since: 0, until: T0 + 1, by: ["day"] });
+  assertEquals(seen.requests, 3, "a query writes what waits first");
+  assertEquals(rowsInFile(path), 3);
+  await Promise.all(written);
+  s.record(row());
+  s.close();
+  assertEquals(rowsInFile(path), 4, "close writes what waits");
+});
+
+Deno.test("usage history: a batch is written when its window ends", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "usage.sqlite");
+  const s = new SqliteUsageStore({
+    path,
+    retentionDays: 30,
+    logger: createLogger("info", () => {}),
+    now: () => T0,
+    flushMs: 20,
+  });
+  await Promise.all([s.record(row()), s.record(row({ model: "gpt-5.5" }))]);
+  assertEquals(rowsInFile(path), 2);
   s.close();
 });

@@ -5,6 +5,7 @@
  * a 400 in OpenAI's shape; `codexgate usage` prints the same figures; each
  * non-streaming answer says how many input tokens were cached.
  */
+import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
 import { inProcessApp } from "../support/in_process.ts";
@@ -34,6 +35,24 @@ ${extra}`,
 }
 
 const chat = { model: "gpt-5.4", messages: [{ role: "user", content: "hi" }] };
+
+/**
+ * Waits (bounded) until another connection sees `n` rows: the server writes
+ * finished requests in batches, at most a second after they end.
+ */
+async function rowsWritten(path: string, n: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (let seen = 0; seen < n;) {
+    try {
+      const db = new DatabaseSync(path, { readOnly: true });
+      seen = Number((db.prepare("SELECT COUNT(*) AS n FROM requests").get() as { n: number }).n);
+      db.close();
+    } catch { /* not created yet */ }
+    if (seen >= n) return;
+    if (Date.now() > deadline) throw new Error(`${path}: ${seen} rows, ${n} expected`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 Deno.test("usage: finished requests → GET /v1/usage by day,model,client; the key's name, never the key", async () => {
   const a = await appWithHistory();
@@ -126,6 +145,7 @@ Deno.test("codexgate usage: the table and --json read the same history", async (
       "x-api-key": "single-key-000",
     })).json();
   }
+  await rowsWritten(join(a.dir, "usage.sqlite"), 3);
   const out: string[] = [];
   const err: string[] = [];
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };

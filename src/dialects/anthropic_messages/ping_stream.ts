@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { startTimer, type Timer } from "../../timers.ts";
 
 /** Options of {@link withPings}. */
 export interface PingOptions {
@@ -28,9 +29,9 @@ export function withPings(
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const ping = new TextEncoder().encode(options.frame);
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Timer | undefined;
   const stop = () => {
-    clearTimeout(timer);
+    timer?.cancel();
     timer = undefined;
   };
   return new ReadableStream<Uint8Array>({
@@ -52,9 +53,9 @@ export function withPings(
       const tick = () => {
         // A client that reads nothing gets no pile of pings: at most one waits in the queue.
         if ((controller.desiredSize ?? 0) >= 0) controller.enqueue(ping);
-        timer = setTimeout(tick, options.intervalMs);
+        timer = startTimer(options.intervalMs, tick);
       };
-      timer = setTimeout(tick, options.intervalMs);
+      timer = startTimer(options.intervalMs, tick);
     },
     cancel(reason) {
       stop();

@@ -18,10 +18,11 @@
  * @module
  */
 import { ProxyError } from "../../errors.ts";
-import { SseParseStream } from "../../sse/sse_parse_stream.ts";
+import { sseParseStream } from "../../sse/sse_parse_stream.ts";
 import type { InputItem } from "../../request/request_model.ts";
 import type { ResponseStore } from "../../state/response_store.ts";
 import type { UpgradeOptions } from "../frontend.ts";
+import { startTimer, type Timer } from "../../timers.ts";
 
 /** What a socket needs: the app's options, and the store a warm-up is remembered in. */
 export interface ResponsesSocketOptions extends UpgradeOptions {
@@ -76,8 +77,8 @@ class ResponsesSocket {
   #closed = false;
   readonly #done = Promise.withResolvers<void>();
   #turnAbort = new AbortController();
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #ageTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: Timer | undefined;
+  #ageTimer: Timer | undefined;
   readonly #openedAt = performance.now();
 
   constructor(
@@ -97,7 +98,7 @@ class ResponsesSocket {
       this.#options.logger.info("websocket opened", { id: this.#options.id });
       this.#options.sockets?.track(this.#done.promise);
       this.#armIdle();
-      this.#ageTimer = setTimeout(() => this.#onMaxAge(), this.#options.maxAgeMs);
+      this.#ageTimer = startTimer(this.#options.maxAgeMs, () => this.#onMaxAge());
       this.#options.shutdown?.addEventListener("abort", this.#onShutdown);
       if (this.#options.shutdown?.aborted) this.#onShutdown();
     };
@@ -208,7 +209,7 @@ class ResponsesSocket {
     if (!response.ok || !type.startsWith("text/event-stream") || !response.body) {
       return this.#sendErrorAnswer(response);
     }
-    const frames = response.body.pipeThrough(new SseParseStream());
+    const frames = response.body.pipeThrough(sseParseStream());
     try {
       for await (const frame of frames) {
         if (this.#closed) break;
@@ -324,12 +325,12 @@ class ResponsesSocket {
   }
 
   #armIdle(): void {
-    clearTimeout(this.#idleTimer);
+    this.#idleTimer?.cancel();
     if (this.#closed) return;
-    this.#idleTimer = setTimeout(() => {
+    this.#idleTimer = startTimer(this.#options.idleTimeoutMs, () => {
       if (this.#running === 0) this.#close("idle timeout");
       else this.#armIdle();
-    }, this.#options.idleTimeoutMs);
+    });
   }
 
   #send(value: unknown): void {
@@ -346,8 +347,8 @@ class ResponsesSocket {
   #onClose(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#idleTimer);
-    clearTimeout(this.#ageTimer);
+    this.#idleTimer?.cancel();
+    this.#ageTimer?.cancel();
     this.#options.shutdown?.removeEventListener("abort", this.#onShutdown);
     // A client that left takes its turn with it: the upstream request ends too.
     this.#turnAbort.abort();
