@@ -7,10 +7,10 @@
  * poll) goes through here.
  *
  * All timers share one runtime timer (`AbortSignal.timeout`) armed for the
- * earliest deadline. A cancelled timer is only forgotten: the runtime timer
- * still fires at its time, finds nothing due, and arms the next deadline.
- * Like `setTimeout`, a pending runtime timer keeps the process alive (the
- * server ends with an explicit exit, so that holds nothing up).
+ * earliest deadline, for at most a second at a time. A cancelled timer is
+ * only forgotten: the runtime timer still fires at its time, finds nothing
+ * due, and arms the next deadline. Like `setTimeout`, a pending timer keeps
+ * the process alive; a cancelled one does so for at most a second.
  *
  * @module
  */
@@ -38,13 +38,25 @@ export function startTimer(ms: number, fn: () => void): Timer {
   return { cancel: () => void pending.delete(entry) };
 }
 
+/**
+ * The longest a runtime timer is armed for. A runtime timer cannot be
+ * cancelled, and while it waits it keeps the process alive: armed for a
+ * cancelled 10-minute deadline it would hold a finished script (a test, an
+ * embedding) for 10 minutes. Armed in steps of at most a second, the process
+ * can end within a second of its last timer's cancel, for one wake-up a second
+ * while a long timer is pending.
+ */
+const MAX_ARM_MS = 1000;
+
 /** Makes sure a runtime timer fires no later than `at`. */
 function arm(at: number): void {
-  if (at >= armedFor) return;
-  armedFor = at;
-  const signal = AbortSignal.timeout(Math.max(0, Math.ceil(at - performance.now())));
+  const now = performance.now();
+  const wake = Math.min(at, now + MAX_ARM_MS);
+  if (wake >= armedFor) return;
+  armedFor = wake;
+  const signal = AbortSignal.timeout(Math.max(0, Math.ceil(wake - now)));
   signal.addEventListener("abort", () => {
-    if (armedFor === at) armedFor = Infinity;
+    if (armedFor === wake) armedFor = Infinity;
     fire();
   }, { once: true });
 }

@@ -80,3 +80,26 @@ Deno.test("timers: a callback that throws is reported; the others due with it st
     globalThis.removeEventListener("error", onError);
   }
 });
+
+Deno.test("timers: a script whose long timer was cancelled ends at once, not at that timer's deadline", async () => {
+  const script = `
+    import { startTimer } from ${JSON.stringify(new URL("../src/timers.ts", import.meta.url).href)};
+    const timer = startTimer(600_000, () => console.log("fired"));
+    timer.cancel();
+    console.log("cancelled");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Bounded well below the 10-minute deadline, generously above the second it may take.
+  let guard: { cancel(): void } | undefined;
+  const ended = await Promise.race([
+    child.output().then((out) => new TextDecoder().decode(out.stdout).trim()),
+    new Promise<string>((resolve) => guard = startTimer(30_000, () => resolve("still running"))),
+  ]);
+  guard?.cancel();
+  if (ended === "still running") child.kill("SIGKILL");
+  assertEquals(ended, "cancelled");
+});
