@@ -67,7 +67,11 @@ async function main(argv: string[]): Promise<number> {
   // Read while the server starts, not before: /health answers without waiting for auth.json.
   const authNotes = import("./src/auth/describe_auth_startup.ts").then(({ describeAuthStartup }) =>
     describeAuthStartup(config, { env, platform: Deno.build.os })
-  );
+  ).catch((err) => [{
+    level: "warn" as const,
+    message: "could not look at the sign-in at start",
+    fields: { error: err instanceof Error ? err.message : String(err) },
+  }]);
   const stopping = new AbortController();
   const sockets = new OpenSockets();
   const handler = createHandler({
