@@ -82,21 +82,31 @@ async function main(argv: string[]): Promise<number> {
     sockets,
     background: true,
   });
-  const server = serveRelistening(
-    {
-      hostname: config.server.host,
-      port: config.server.port,
-      onError: serveOnError(logger),
-      onListen: ({ hostname, port }) =>
-        logger.info("codexgate listening", {
-          url: `http://${hostname}:${port}`,
-          version: VERSION,
-          config: config.source,
-        }),
-    },
-    handler,
-    logger,
-  );
+  let server;
+  try {
+    server = serveRelistening(
+      {
+        hostname: config.server.host,
+        port: config.server.port,
+        onError: serveOnError(logger),
+        onListen: ({ hostname, port }) =>
+          logger.info("codexgate listening", {
+            url: `http://${hostname}:${port}`,
+            version: VERSION,
+            config: config.source,
+          }),
+      },
+      handler,
+      logger,
+    );
+  } catch (err) {
+    // A port in use or not allowed: one line and a failing exit, like any other start error.
+    const reason = err instanceof Error ? err.message : String(err);
+    console.error(
+      `codexgate: cannot listen on ${config.server.host}:${config.server.port}: ${reason}`,
+    );
+    return 1;
+  }
   installGracefulShutdown(server, {
     graceMs: config.server.shutdown_grace_seconds * 1000,
     logger,

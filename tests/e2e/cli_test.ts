@@ -86,3 +86,20 @@ Deno.test("cli: serves /health with embedded defaults and reads ./config.yaml wh
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cli: a port already in use → exit 1 with one line naming the address", async () => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  const home = await Deno.makeTempDir({ prefix: "codexgate-port-" });
+  try {
+    const { code, stderr } = await runMain(["--port", String(port)], {
+      env: { HOME: home, CODEX_HOME: home, XDG_DATA_HOME: home },
+      cwd: home,
+    });
+    assertEquals(code, 1, stderr);
+    assertStringIncludes(stderr, `codexgate: cannot listen on 127.0.0.1:${port}`);
+    assert(!stderr.includes("unhandled"), stderr);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
