@@ -111,6 +111,8 @@ async function route(request: Request, app: AppContext, exchange: Exchange): Pro
   try {
     const refusal = exchange.guard(request);
     if (refusal) throw refusal;
+    // While open WebSockets finish their turns at shutdown, the listener still accepts.
+    if (app.shutdown?.aborted) throw shuttingDown();
     if (path === "/health") {
       requireMethod(request, "GET");
       return Response.json(health(config, { now: app.now(), startedAt: app.startedAt }));
@@ -302,4 +304,13 @@ async function complete(
       signal: request.signal,
     });
   }
+}
+
+/** 503 for a request that arrives while codexgate shuts down. */
+function shuttingDown(): ProxyError {
+  return new ProxyError(503, "codexgate is shutting down; retry once it is back.", {
+    code: "server_shutting_down",
+    type: "server_error",
+    headers: { "retry-after": "1", connection: "close" },
+  });
 }

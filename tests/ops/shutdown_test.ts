@@ -97,6 +97,11 @@ Deno.test("shutdown: SIGTERM closes an idle WebSocket (1001) at once and lets a 
   const started = performance.now();
   main.process.kill("SIGTERM");
   assertEquals(await idle.closed, { code: 1001, reason: "server shutting down" });
+  // While the busy socket drains, the listener still accepts: new requests get a 503.
+  const during = await fetch(`${main.url}/v1/models`);
+  assertEquals(during.status, 503);
+  assertEquals(during.headers.get("retry-after"), "1");
+  assertEquals((await during.json()).error.code, "server_shutting_down");
   const frames = await busy.turn();
   assertEquals(frames.at(-1)?.type, "response.completed", "the running turn finished");
   assertEquals(await busy.closed, { code: 1001, reason: "server shutting down" });
