@@ -29,6 +29,44 @@ export async function prepareAuth(): Promise<BenchAuth> {
   return { tokens, codexHome };
 }
 
+/** A Deno script of this repository started as a server on a free loopback port. */
+interface DenoServer {
+  /** The script, relative to the repository root. */
+  script: string;
+  /** `deno run` flags before the script (permissions, V8 flags). */
+  flags: string[];
+  /** Arguments after `--port N`. */
+  args?: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/**
+ * Runs `deno run --config deno.json <flags> <script> --port N <args>`; ready
+ * when `/health` answers.
+ */
+async function startDenoServer(server: DenoServer): Promise<Child & { url: string }> {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnChild({
+    command: Deno.execPath(),
+    args: [
+      "run",
+      "--config",
+      DENO_JSON,
+      ...server.flags,
+      join(ROOT, server.script),
+      "--port",
+      String(port),
+      ...(server.args ?? []),
+    ],
+    cwd: server.cwd,
+    env: server.env,
+    readyUrl: `${url}/health`,
+  });
+  return { ...child, url };
+}
+
 /** A started upstream. */
 export interface UpstreamChild extends Child {
   origin: string;
@@ -38,21 +76,10 @@ export interface UpstreamChild extends Child {
 
 /** Starts bench/upstream.ts as a subprocess. */
 export async function startUpstreamChild(auth: BenchAuth): Promise<UpstreamChild> {
-  const port = freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const child = await spawnChild({
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--config",
-      DENO_JSON,
-      "-A",
-      join(ROOT, "bench/upstream.ts"),
-      "--port",
-      String(port),
-    ],
+  const { url: origin, ...child } = await startDenoServer({
+    script: "bench/upstream.ts",
+    flags: ["-A"],
     env: { BENCH_ACCESS_TOKEN: auth.tokens.access_token, BENCH_ACCOUNT_ID: auth.tokens.account_id },
-    readyUrl: `${origin}/health`,
   });
   return { ...child, origin, baseUrl: `${origin}/backend-api/codex` };
 }
@@ -102,23 +129,11 @@ export async function startCodexgate(
   upstream: UpstreamChild,
   options: CodexgateOptions = {},
 ): Promise<ProxyChild> {
-  const port = freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const flags = options.flags ?? startTaskFlags();
   const profile = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-  const child = await spawnChild({
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--config",
-      DENO_JSON,
-      ...flags,
-      ...profile,
-      join(ROOT, "main.ts"),
-      "--port",
-      String(port),
-      ...(options.args ?? []),
-    ],
+  return await startDenoServer({
+    script: "main.ts",
+    flags: [...(options.flags ?? startTaskFlags()), ...profile],
+    args: options.args,
     // cwd is the temp CODEX_HOME, so no ./config.yaml of the developer is picked up.
     cwd: auth.codexHome,
     env: {
@@ -128,9 +143,7 @@ export async function startCodexgate(
       OPENAI_API_BASE_URL: upstream.baseUrl,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${upstream.origin}/oauth/token`,
     },
-    readyUrl: `${url}/health`,
   });
-  return { ...child, url };
 }
 
 /**
@@ -138,27 +151,14 @@ export async function startCodexgate(
  * the permissions it needs and V8's defaults; ready when `/health` answers.
  */
 export async function startFloor(auth: BenchAuth, upstream: UpstreamChild): Promise<ProxyChild> {
-  const port = freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = await spawnChild({
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--config",
-      DENO_JSON,
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      join(ROOT, "bench/floor.ts"),
-      "--port",
-      String(port),
-    ],
+  return await startDenoServer({
+    script: "bench/floor.ts",
+    flags: ["--allow-net=127.0.0.1", "--allow-env"],
     cwd: auth.codexHome,
     env: {
       BENCH_UPSTREAM: upstream.baseUrl,
       BENCH_ACCESS_TOKEN: auth.tokens.access_token,
       BENCH_ACCOUNT_ID: auth.tokens.account_id,
     },
-    readyUrl: `${url}/health`,
   });
-  return { ...child, url };
 }
