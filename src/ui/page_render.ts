@@ -6,19 +6,25 @@
  *
  * @module
  */
+import type { UsageRow as ServerUsageRow } from "../state/usage_store.ts";
 
-/** One row of `GET /v1/usage?by=day,model`. */
-export interface UsageRow {
-  day?: string;
-  model?: string;
-  requests: number;
-  errors: number;
-  input_tokens: number;
-  cached_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  cache_hit_ratio?: number;
-}
+/**
+ * One row of `GET /v1/usage?by=day,model` as the page reads it: the server's
+ * row (the type is erased, nothing of it reaches the browser).
+ */
+export type UsageRow =
+  & Pick<
+    ServerUsageRow,
+    | "day"
+    | "model"
+    | "requests"
+    | "errors"
+    | "input_tokens"
+    | "cached_tokens"
+    | "output_tokens"
+    | "reasoning_tokens"
+  >
+  & Partial<Pick<ServerUsageRow, "cache_hit_ratio">>;
 
 /** One usage window as the page draws it. */
 export interface LimitView {
