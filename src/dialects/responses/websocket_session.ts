@@ -62,6 +62,13 @@ export function openResponsesSocket(request: Request, options: ResponsesSocketOp
   return response;
 }
 
+/** Why a socket ends: its close code and reason, and the error a turn sent meanwhile gets. */
+interface Ending {
+  code: number;
+  reason: string;
+  refusal: { status: number; type: string; code: string; message: string };
+}
+
 /** One client's socket: its queue of turns, its timers, its end. */
 class ResponsesSocket {
   readonly #socket: WebSocket;
@@ -73,7 +80,7 @@ class ResponsesSocket {
   #running = 0;
   #turns = 0;
   /** Set at the age limit or at shutdown: no new turn; the close once the running one ends. */
-  #ending: { code: number; reason: string } | undefined;
+  #ending: Ending | undefined;
   #closed = false;
   readonly #done = Promise.withResolvers<void>();
   #turnAbort = new AbortController();
@@ -290,36 +297,43 @@ class ResponsesSocket {
     this.#send({ type: "error", status, error: { type, code, message } });
   }
 
-  #refuseEnding(ending: { code: number; reason: string }): void {
-    if (ending.code === GOING_AWAY) {
-      this.#sendError(
-        503,
-        "server_error",
-        "server_shutting_down",
-        "codexgate is shutting down: open a new connection once it is back.",
-      );
-    } else {
-      this.#sendError(
-        400,
-        "invalid_request_error",
-        "websocket_connection_limit_reached",
-        `This WebSocket reached its limit (${
-          Math.round(this.#options.maxAgeMs / 60000)
-        } minutes). Open a new connection to continue.`,
-      );
-    }
+  /** A new turn while the socket ends: the ending's error frame, then the close. */
+  #refuseEnding(ending: Ending): void {
+    const { status, type, code, message } = ending.refusal;
+    this.#sendError(status, type, code, message);
     this.#close(ending.reason, ending.code);
   }
 
   #onMaxAge(): void {
-    this.#end(NORMAL_CLOSURE, "connection limit reached");
+    this.#end({
+      code: NORMAL_CLOSURE,
+      reason: "connection limit reached",
+      refusal: {
+        status: 400,
+        type: "invalid_request_error",
+        code: "websocket_connection_limit_reached",
+        message: `This WebSocket reached its limit (${
+          Math.round(this.#options.maxAgeMs / 60000)
+        } minutes). Open a new connection to continue.`,
+      },
+    });
   }
 
   /** Shutdown waits for open sockets: an idle one closes now, a busy one after its turn. */
-  readonly #onShutdown = () => this.#end(GOING_AWAY, "server shutting down");
+  readonly #onShutdown = () =>
+    this.#end({
+      code: GOING_AWAY,
+      reason: "server shutting down",
+      refusal: {
+        status: 503,
+        type: "server_error",
+        code: "server_shutting_down",
+        message: "codexgate is shutting down: open a new connection once it is back.",
+      },
+    });
 
-  #end(code: number, reason: string): void {
-    this.#ending ??= { code, reason };
+  #end(ending: Ending): void {
+    this.#ending ??= ending;
     // A turn in flight may finish; the socket closes after it.
     if (this.#running === 0) this.#close(this.#ending.reason, this.#ending.code);
   }
