@@ -38,7 +38,9 @@ export function serveRelistening(
   logger: Logger,
   backoff: RelistenBackoff = DEFAULT_BACKOFF,
 ): RelisteningServer {
-  const servers: Deno.HttpServer<Deno.NetAddr>[] = [];
+  let current: Deno.HttpServer<Deno.NetAddr> | undefined;
+  /** Listeners whose accept failed, finishing the requests they had (streams included). */
+  const draining = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number) =>
@@ -49,24 +51,23 @@ export function serveRelistening(
         resolve();
       };
     });
-  const listen = (onListen: Deno.ServeTcpOptions["onListen"]) => {
-    const server = Deno.serve({ ...options, onListen }, handler);
-    servers.push(server);
-    return server;
+  const listen = (onListen: Deno.ServeTcpOptions["onListen"]) =>
+    current = Deno.serve({ ...options, onListen }, handler);
+  const drain = (failed: Deno.HttpServer<Deno.NetAddr>) => {
+    const done = failed.shutdown().catch(() => {});
+    draining.add(done);
+    done.finally(() => draining.delete(done));
   };
 
   // Thrown at once: a port in use at start is the caller's error to report.
-  const first = listen(options.onListen);
+  listen(options.onListen);
   const finished = (async () => {
-    let server: Deno.HttpServer<Deno.NetAddr> | undefined = first;
     let delayMs = backoff.firstMs;
     while (!stopping) {
       const since = performance.now();
       try {
-        if (server === undefined) {
-          server = listen(() => logger.warn("listening again", { port: options.port }));
-        }
-        await server.finished;
+        current ??= listen(() => logger.warn("listening again", { port: options.port }));
+        await current.finished;
         return;
       } catch (err) {
         if (stopping) return;
@@ -76,7 +77,8 @@ export function serveRelistening(
           error: err instanceof Error ? err.message : String(err),
           retry_ms: delayMs,
         });
-        server = undefined;
+        if (current) drain(current);
+        current = undefined;
         await pause(delayMs);
         delayMs = Math.min(delayMs * 2, backoff.maxMs);
       }
@@ -88,8 +90,7 @@ export function serveRelistening(
     async shutdown() {
       stopping = true;
       wake?.();
-      // A server whose accept failed still drives the connections it had.
-      await Promise.allSettled(servers.map((server) => server.shutdown()));
+      await Promise.allSettled([current?.shutdown(), ...draining]);
       await finished;
     },
   };
